@@ -1,0 +1,5 @@
+"""`python -m mappa_rules` runs the `mappa` command line."""
+
+from mappa_rules.cli import main
+
+main()

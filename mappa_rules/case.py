@@ -1,0 +1,177 @@
+"""Case files: read YAML/JSON, validate against the fact vocabulary, refuse bad input in one line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+
+from mappa_rules.documents import parse_text
+from mappa_rules.errors import CaseError
+from mappa_rules.ruleset import FactSpec, Rulebook
+
+KINDS = ("case",)
+TOP_LEVEL_FIELDS = ("kind", "case_id", "area", "as_of", "facts")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: its identity and the facts it gives (absent facts are simply not in `facts`)."""
+
+    kind: str
+    case_id: str | None
+    area: str | None
+    as_of: dt.date | None
+    facts: dict[str, Any] = field(default_factory=dict)
+    source: str = "<case>"
+
+
+def read_case(path: str | Path, book: Rulebook) -> Case:
+    """Read and validate a case file; `-` reads standard input."""
+    source = str(path)
+    if source == "-":
+        text, json_only, source = sys.stdin.read(), False, "<stdin>"
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise CaseError(source, None, f"cannot be read: {reason}") from None
+        json_only = Path(path).suffix.lower() == ".json"
+    data = parse_text(text, json_only, lambda reason: CaseError(source, None, reason))
+    return case_from_data(data, book, source)
+
+
+def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:
+    """Validate an already-parsed case document."""
+    if not isinstance(data, dict):
+        raise CaseError(source, None, "a case file must be a mapping with 'facts' (and optional kind, case_id, area, as_of)")
+    for key in data:
+        if key not in TOP_LEVEL_FIELDS:
+            raise CaseError(source, str(key), f"unknown field{_did_you_mean(str(key), TOP_LEVEL_FIELDS)}", ("VAL-2",))
+    try:
+        envelope = _Envelope.model_validate(data)
+    except ValidationError as exc:
+        raise _case_error(exc, source, prefix="") from None
+    facts_raw = envelope.facts if envelope.facts is not None else {}
+    if not isinstance(facts_raw, dict):
+        raise CaseError(source, "facts", "must be a mapping of fact names to values", ("VAL-2",))
+    for name in facts_raw:
+        if name not in book.facts:
+            hint = _did_you_mean(str(name), list(book.facts))
+            if name in TOP_LEVEL_FIELDS:
+                hint = f" ('{name}' belongs at the top level of the case file, beside 'facts')"
+            raise CaseError(source, f"facts.{name}", f"unknown fact{hint}", ("VAL-2",))
+        if facts_raw[name] is None and not book.facts[name].nullable:
+            reason = "must not be null (this fact has no 'none' value: leave it out when it is not known)"
+            raise CaseError(source, f"facts.{name}", reason, ("VAL-2",))
+    try:
+        validated = facts_model(book).model_validate(facts_raw)
+    except ValidationError as exc:
+        raise _case_error(exc, source, prefix="facts.") from None
+    facts = {name: _keep_whole(facts_raw[name], getattr(validated, name)) for name in facts_raw}
+    case_id = envelope.case_id if envelope.case_id is None else str(envelope.case_id)
+    return Case(kind=envelope.kind, case_id=case_id, area=envelope.area, as_of=envelope.as_of, facts=facts, source=source)
+
+
+def _keep_whole(raw: Any, value: Any) -> Any:
+    """A whole number given for a number fact stays an int (12, not 12.0) in results."""
+    if isinstance(value, float) and isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates are ISO text (YYYY-MM-DD) or date objects; numbers and datetimes are refused."""
+    if isinstance(value, dt.datetime) or not isinstance(value, (str, dt.date)):
+        raise ValueError(f"must be an ISO date (YYYY-MM-DD), got {value!r}")
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a real date (expected YYYY-MM-DD)") from None
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class _Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal[KINDS] = "case"  # type: ignore[valid-type]
+    case_id: Union[Annotated[str, Field(strict=True, min_length=1)], Annotated[int, Field(strict=True)], None] = None
+    area: Optional[Annotated[str, Field(strict=True, min_length=1)]] = None
+    as_of: Optional[IsoDate] = None
+    facts: Any = None
+
+
+_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def facts_model(book: Rulebook) -> type[BaseModel]:
+    """The pydantic model of `facts:` for this vocabulary (cached per ruleset hash)."""
+    model = _MODELS.get(book.sha256)
+    if model is None:
+        fields = {name: (_annotation(spec), Field(default=None, description=spec.meaning)) for name, spec in book.facts.items()}
+        model = create_model("Facts", __config__=ConfigDict(extra="forbid"), **fields)  # type: ignore[call-overload]
+        _MODELS[book.sha256] = model
+    return model
+
+
+def _annotation(spec: FactSpec) -> Any:
+    if spec.type == "bool":
+        base: Any = Annotated[bool, Field(strict=True)]
+    elif spec.type == "enum":
+        base = Literal[tuple(spec.values or ())]  # type: ignore[misc]
+    elif spec.type == "int":
+        base = Annotated[int, Field(strict=True, ge=spec.min, le=spec.max)]
+    elif spec.type == "number":
+        base = Annotated[float, Field(strict=True, ge=spec.min, le=spec.max, allow_inf_nan=False)]
+    else:
+        base = IsoDate
+    return Optional[base]
+
+
+def _case_error(exc: ValidationError, source: str, prefix: str) -> CaseError:
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"] if not str(part).startswith(("function-", "constrained-", "literal["))]
+    name = loc[0] if loc else ""
+    got = error.get("input")
+    kind = error["type"]
+    if kind == "literal_error":
+        allowed = error["ctx"]["expected"]
+        reason = f"{got!r} is not allowed (expected one of {allowed})"
+    elif kind in ("bool_type", "bool_parsing"):
+        reason = f"must be true or false, got {got!r}"
+    elif kind in ("int_type", "int_from_float", "int_parsing"):
+        reason = f"must be a whole number, got {got!r}"
+    elif kind in ("float_type", "float_parsing", "finite_number"):
+        reason = f"must be a number, got {got!r}"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        bound = error["ctx"].get("ge", error["ctx"].get("le"))
+        word = "at least" if kind == "greater_than_equal" else "at most"
+        reason = f"must be {word} {_number(bound)}, got {got!r}"
+    elif kind in ("string_type", "string_too_short"):
+        reason = f"must be non-empty text, got {got!r}"
+    elif kind == "value_error":
+        reason = str(error["ctx"]["error"])
+    else:
+        reason = f"{error['msg']}, got {got!r}"
+    if prefix == "" and name == "kind":
+        reason = f"unknown kind {got!r} (this version evaluates: {', '.join(KINDS)})"
+    return CaseError(source, f"{prefix}{name}" if name else prefix.rstrip(".") or None, reason, ("VAL-2",))
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _did_you_mean(name: str, choices: Any) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,87 @@
+"""The `mappa` command line: parse options, call the package, print; errors become one line."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from mappa_rules import __version__
+from mappa_rules.case import read_case
+from mappa_rules.errors import MappaError
+from mappa_rules.explain import assess
+from mappa_rules.loader import load_rulebook
+from mappa_rules.report import render
+from mappa_rules.catalogue import case_json_schema, rules_table
+
+RULESETS_OPTION = click.option(
+    "--rulesets",
+    "rulesets_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A ruleset folder to use instead of the shipped rulesets (e.g. a draft).",
+)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a MappaError into one line on stderr (and a JSON object with --format json)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MappaError as exc:
+            if kwargs.get("fmt") == "json":
+                click.echo(json.dumps(exc.to_json(), sort_keys=True))
+            click.echo(f"mappa: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mappa")
+def main() -> None:
+    """MAPPA decision support: eligibility, category, level and risk, with the rules' reasons."""
+
+
+@main.command("assess")
+@click.argument("case_file", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@RULESETS_OPTION
+@reports_errors
+def assess_command(case_file: str, fmt: str, rulesets_dir: Path | None) -> None:
+    """Assess one case file (YAML or JSON; - reads standard input)."""
+    book = load_rulebook(rulesets_dir)
+    result = assess(read_case(case_file, book), book)
+    click.echo(render(result, fmt), nl=False)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@RULESETS_OPTION
+@reports_errors
+def rules_command(fmt: str, rulesets_dir: Path | None) -> None:
+    """List every rule: id, title and the clauses it cites."""
+    rows = rules_table(load_rulebook(rulesets_dir))
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<38} {row['title']}  [{', '.join(row['cites'])}]")
+
+
+@main.command("schema")
+@RULESETS_OPTION
+@reports_errors
+def schema_command(rulesets_dir: Path | None) -> None:
+    """Print the JSON Schema of a case file."""
+    click.echo(json.dumps(case_json_schema(load_rulebook(rulesets_dir)), indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

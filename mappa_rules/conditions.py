@@ -1,0 +1,200 @@
+"""The condition language of the rulesets, its three-valued evaluation and its explanations.
+
+A condition is `{all: [...]}`, `{any: [...]}` or an atom `{fact: NAME, OP: VALUE}`. Evaluation
+is three-valued (Kleene): an atom over a fact the case does not give is *unknown*; an atom over a
+fact whose value is null holds only for `is: null`. durable-rules matches exactly the conditions
+that evaluate to True here, which the evaluator checks on every case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Union
+
+OPERATORS: dict[str, str] = {
+    "is": "is",
+    "is_not": "is not",
+    "in": "is one of",
+    "not_in": "is none of",
+    "gt": ">",
+    "gte": ">=",
+    "lt": "<",
+    "lte": "<=",
+}
+def _equal(got: Any, want: Any) -> bool:
+    """Equality that keeps booleans apart from numbers (True is not 1 here) but 12 == 12.0."""
+    if isinstance(got, bool) or isinstance(want, bool):
+        return type(got) is type(want) and got == want
+    return got == want
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "is": _equal,
+    "is_not": lambda got, want: not _equal(got, want),
+    "in": lambda got, want: any(_equal(got, w) for w in want),
+    "not_in": lambda got, want: not any(_equal(got, w) for w in want),
+    "gt": lambda got, want: got > want,
+    "gte": lambda got, want: got >= want,
+    "lt": lambda got, want: got < want,
+    "lte": lambda got, want: got <= want,
+}
+NUMERIC_OPERATORS = frozenset({"gt", "gte", "lt", "lte"})
+LIST_OPERATORS = frozenset({"in", "not_in"})
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One comparison of a fact with a value."""
+
+    fact: str
+    op: str
+    value: Any
+
+    def describe(self) -> str:
+        """The comparison in words, e.g. `custody_months >= 12`."""
+        shown = ", ".join(_show(v) for v in self.value) if self.op in LIST_OPERATORS else _show(self.value)
+        return f"{self.fact} {OPERATORS[self.op]} {shown}"
+
+
+@dataclass(frozen=True)
+class All:
+    """Every item must hold."""
+
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    """At least one item must hold."""
+
+    items: tuple["Condition", ...]
+
+
+Condition = Union[Atom, All, Any_]
+
+
+def parse(raw: Any, where: str = "when") -> Condition:
+    """Parse a condition from its YAML form; raise ValueError naming the path on a bad one."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: a condition must be a mapping, got {type(raw).__name__}")
+    if "all" in raw or "any" in raw:
+        if len(raw) != 1:
+            raise ValueError(f"{where}: 'all'/'any' must stand alone, got keys {sorted(raw)}")
+        key = next(iter(raw))
+        items = raw[key]
+        if not isinstance(items, list) or not items:
+            raise ValueError(f"{where}.{key}: must be a non-empty list of conditions")
+        parsed = tuple(parse(item, f"{where}.{key}[{i}]") for i, item in enumerate(items))
+        return All(parsed) if key == "all" else Any_(parsed)
+    if "fact" not in raw:
+        raise ValueError(f"{where}: expected 'all', 'any' or 'fact', got keys {sorted(raw)}")
+    ops = [k for k in raw if k != "fact"]
+    if len(ops) != 1:
+        raise ValueError(f"{where}: an atom needs exactly one operator of {sorted(OPERATORS)}, got {sorted(ops)}")
+    op = ops[0]
+    if op not in OPERATORS:
+        raise ValueError(f"{where}: unknown operator '{op}' (known: {', '.join(sorted(OPERATORS))})")
+    value = raw[op]
+    if op in LIST_OPERATORS:
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"{where}.{op}: must be a non-empty list")
+        value = tuple(value)
+    elif op in NUMERIC_OPERATORS and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ValueError(f"{where}.{op}: must be a number, got {value!r}")
+    if not isinstance(raw["fact"], str):
+        raise ValueError(f"{where}.fact: must be a fact name")
+    return Atom(raw["fact"], op, value)
+
+
+def atoms(node: Condition) -> list[Atom]:
+    """Every atom of a condition, in order."""
+    if isinstance(node, Atom):
+        return [node]
+    return [a for item in node.items for a in atoms(item)]
+
+
+def truth(node: Condition, facts: dict[str, Any]) -> bool | None:
+    """True, False or None (unknown: it depends on a fact the case lacks)."""
+    if isinstance(node, Atom):
+        if node.fact not in facts:
+            return None
+        got = facts[node.fact]
+        if got is None:
+            return node.op == "is" and node.value is None
+        if node.value is None:
+            return False
+        return _COMPARE[node.op](got, node.value)
+    values = [truth(item, facts) for item in node.items]
+    if isinstance(node, All):
+        if False in values:
+            return False
+        return None if None in values else True
+    if True in values:
+        return True
+    return None if None in values else False
+
+
+def witness(node: Condition, facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts (with values) that make a true condition true: all of an `all`, the true items of an `any`."""
+    if isinstance(node, Atom):
+        return {node.fact: facts[node.fact]}
+    used: dict[str, Any] = {}
+    for item in node.items:
+        if isinstance(node, All) or truth(item, facts) is True:
+            used.update(witness(item, facts))
+    return used
+
+
+def unmet(node: Condition, facts: dict[str, Any], derived: dict[str, str] | None = None) -> list[str]:
+    """The criteria of a false condition that do not hold, in words with the values found.
+
+    `derived` maps derived-fact names to their meaning, so a criterion on a concluded fact reads
+    as what it means and says the rules (not the case) gave its value.
+    """
+    derived = derived or {}
+    if isinstance(node, Atom):
+        got = _show(facts[node.fact])
+        if node.fact in derived:
+            return [f"{node.describe()} ({derived[node.fact]}: the rules give {got})"]
+        return [f"{node.describe()} (case has {got})"]
+    if isinstance(node, All):
+        return [text for item in node.items if truth(item, facts) is False for text in unmet(item, facts, derived)]
+    parts = [" and ".join(unmet(item, facts, derived)) for item in node.items]
+    return parts if len(parts) == 1 else ["none of: " + "; or ".join(parts)]
+
+
+def missing(node: Condition, facts: dict[str, Any]) -> list[str]:
+    """The absent facts on which an unknown condition depends (in order, without repeats)."""
+    if isinstance(node, Atom):
+        return [node.fact] if node.fact not in facts else []
+    names: list[str] = []
+    for item in node.items:
+        if truth(item, facts) is None:
+            names.extend(n for n in missing(item, facts) if n not in names)
+    return names
+
+
+def to_durable(node: Condition) -> dict:
+    """The durable-rules JSON expression for a condition (durable has no `$in`: `$or` of equalities)."""
+    if isinstance(node, All):
+        return {"$and": [to_durable(item) for item in node.items]}
+    if isinstance(node, Any_):
+        return {"$or": [to_durable(item) for item in node.items]}
+    fact, value = node.fact, node.value
+    if node.op == "is":
+        return {fact: value}
+    if node.op == "is_not":
+        return {"$neq": {fact: value}}
+    if node.op == "in":
+        return {"$or": [{fact: v} for v in value]}
+    if node.op == "not_in":
+        return {"$and": [{"$neq": {fact: v}} for v in value]}
+    return {"$" + node.op: {fact: value}}
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

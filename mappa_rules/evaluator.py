@@ -1,0 +1,148 @@
+"""Forward chaining by strata: each stratum is evaluated by durable-rules, then its derived facts settle.
+
+Stratum k sees the case's facts plus every derived fact settled by strata below k. A derived fact
+settles to the value its fired rules set; to false/null when every rule that could set it is
+definitely false (closed world over the rules, never over the case's facts); stays unknown when no
+rule fired and one that could set it depends on a missing fact; and is ambiguous when an ambiguity
+rule fires or two rules set different values. Rules that settle a value are written to exclude the
+ambiguity rules for the same fact, so a settled value never hides an ambiguity that could still hold. Each rule's durable verdict is checked against the condition
+interpreter: any disagreement is an EvaluationError, never a silent answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mappa_rules import conditions
+from mappa_rules.case import Case
+from mappa_rules.engine import engine_for
+from mappa_rules.errors import CaseError, EvaluationError
+from mappa_rules.ruleset import Rule, Rulebook
+
+
+_PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """A derived fact the rules leave open: the candidates, the rules behind them and why."""
+
+    derived: str
+    candidates: tuple[Any, ...]
+    rules: tuple[str, ...]
+    reason: str
+
+
+@dataclass
+class Evaluation:
+    """The raw outcome of chaining: verdicts per rule, settled facts, ambiguities and assumptions."""
+
+    case: Case
+    book: Rulebook
+    known: dict[str, Any]
+    verdicts: dict[str, bool | None]
+    ambiguities: list[Ambiguity] = field(default_factory=list)
+    assumed: list[dict[str, Any]] = field(default_factory=list)
+
+    def fired(self) -> list[Rule]:
+        """Fired rules in evaluation order (stratum, then ruleset order)."""
+        return [r for stratum in self.book.strata for r in stratum if self.verdicts.get(r.id) is True]
+
+
+def run(case: Case, book: Rulebook) -> Evaluation:
+    """Evaluate one case through every stratum of the rulebook."""
+    engine = engine_for(book)
+    known: dict[str, Any] = dict(case.facts)
+    assumed = []
+    for name, spec in book.facts.items():
+        if name not in known and spec.default is not None:
+            known[name] = spec.default
+            assumed.append({"fact": name, "value": spec.default, "reason": spec.default_reason or "vocabulary default"})
+    evaluation = Evaluation(case=case, book=book, known=known, verdicts={}, assumed=assumed)
+    last_setter = _last_setter_stratum(book)
+    settled: set[str] = set()
+    for number, stratum in enumerate(book.strata):
+        _settle(evaluation, [d for d in book.derived if d not in settled and last_setter[d] < number])
+        settled.update(d for d in book.derived if last_setter[d] < number)
+        fired = set(engine.fire(number, _for_durable(known)))
+        for rule in stratum:
+            verdict = conditions.truth(rule.when, known)
+            if (verdict is True) != (rule.id in fired):
+                said = "fired" if rule.id in fired else "did not fire"
+                raise EvaluationError(f"engine disagreement on rule {rule.id}: durable-rules {said}, the interpreter says {verdict}")
+            evaluation.verdicts[rule.id] = verdict
+        for rule in stratum:
+            if evaluation.verdicts[rule.id] and rule.then.reject:
+                raise CaseError(case.source, f"facts.{rule.then.reject}", render_because(rule, known), rule.cites)
+    _settle(evaluation, [d for d in book.derived if d not in settled])
+    return evaluation
+
+
+def _last_setter_stratum(book: Rulebook) -> dict[str, int]:
+    return {name: max((r.stratum for r in book.setters(name)), default=-1) for name in book.derived}
+
+
+def _settle(evaluation: Evaluation, names: list[str]) -> None:
+    """Settle derived facts whose every setter has been evaluated."""
+    book, known, verdicts = evaluation.book, evaluation.known, evaluation.verdicts
+    for name in names:
+        setters = book.setters(name)
+        ambiguous = [r for r in setters if name in (r.then.ambiguous or {})]
+        if any(verdicts[r.id] is True for r in ambiguous):
+            for rule in (r for r in ambiguous if verdicts[r.id] is True):
+                reason = render_because(rule, known)
+                evaluation.ambiguities.append(Ambiguity(name, tuple(rule.then.ambiguous[name]), (rule.id,), reason))
+            continue
+        setting = [r for r in setters if name in r.sets]
+        values: dict[str, tuple[Any, list[str]]] = {}
+        for rule in (r for r in setting if verdicts[r.id] is True):
+            value = rule.sets[name]
+            values.setdefault(json.dumps(value), (value, []))[1].append(rule.id)
+        if len(values) > 1:
+            candidates = tuple(v for v, _ in values.values())
+            rules = tuple(rid for _, ids in values.values() for rid in ids)
+            said = "; ".join(f"{', '.join(ids)} give {json.dumps(v)}" for v, ids in values.values())
+            reason = f"the rules conclude different values ({said}); the tool does not choose between them"
+            evaluation.ambiguities.append(Ambiguity(name, candidates, rules, reason))
+        elif values:
+            known[name] = next(iter(values.values()))[0]
+        elif all(verdicts[r.id] is False for r in setters):
+            known[name] = False if book.derived[name].type == "bool" else None
+
+
+def _for_durable(known: dict[str, Any]) -> dict[str, Any]:
+    """The case as one durable fact: dates as ISO text, lists as JSON text (never matched on)."""
+    fact = {}
+    for name, value in known.items():
+        if isinstance(value, list):
+            value = json.dumps(value)
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        fact[name] = value
+    return fact
+
+
+def render_because(rule: Rule, known: dict[str, Any]) -> str:
+    """The rule's plain-English reason with `{fact}` placeholders filled from the case."""
+    text = rule.because
+    for name in sorted(set(_PLACEHOLDER.findall(text))):
+        text = text.replace("{" + name + "}", show(known[name]) if name in known else "(not given)")
+    return text.strip()
+
+
+def show(value: Any) -> str:
+    """A value as a person reads it: yes/no, none, words for enum codes."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(show(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).replace("_", " ")

@@ -1,0 +1,168 @@
+"""Turn an Evaluation into the explained result: outcomes, fired rules, unmet criteria, missing facts.
+
+The result is plain data in the stable JSON shape of `mappa assess --format json`; every report
+renders this object and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mappa_rules import conditions
+from mappa_rules.case import Case
+from mappa_rules.evaluator import Evaluation, render_because, run, show
+from mappa_rules.ruleset import Rule, Rulebook
+
+INVALID = "invalid_reason"
+
+
+def assess(case: Case, book: Rulebook) -> dict[str, Any]:
+    """Evaluate a case and explain the answer."""
+    return explain(run(case, book))
+
+
+def explain(ev: Evaluation) -> dict[str, Any]:
+    """The result object of one evaluation."""
+    book, known = ev.book, ev.known
+    outcomes: dict[str, Any] = {}
+    undetermined: list[str] = []
+    ambiguous_names = {a.derived for a in ev.ambiguities}
+    for name, decl in book.derived.items():
+        if decl.outcome is None:
+            continue
+        in_scope = _in_scope(ev, name)
+        if name in known:
+            if in_scope or any(name in r.sets for r in ev.fired()):
+                outcomes[decl.outcome] = known[name]
+        elif name not in ambiguous_names and in_scope:
+            undetermined.append(name)
+    invalid = [r for r in ev.fired() if r.then.invalid]
+    if invalid:
+        outcomes[INVALID] = "; ".join(render_because(r, known) for r in invalid)
+    elif _proposal_undetermined(ev):
+        undetermined.append(INVALID)
+
+    missing: dict[str, dict[str, list[str]]] = {}
+    for name in undetermined:
+        label = book.derived[name].outcome if name in book.derived else INVALID
+        rules = _invalid_rules(book) if name == INVALID else book.setters(name)
+        _collect_missing(ev, rules, label, missing, set())
+    status = "ambiguous" if ev.ambiguities else "undetermined" if undetermined else "decided"
+    fired = [_fired_entry(ev, rule) for rule in ev.fired()]
+    cited = sorted({cid for entry in fired for cid in entry["cites"]} | {cid for r in _unmet_rules(ev) for cid in r.cites})
+    return {
+        "case_id": ev.case.case_id,
+        "kind": ev.case.kind,
+        "area": ev.case.area,
+        "as_of": ev.case.as_of.isoformat() if ev.case.as_of else None,
+        "status": status,
+        "outcomes": {key: outcomes[key] for key in sorted(outcomes)},
+        "undetermined": [book.derived[n].outcome if n in book.derived else INVALID for n in undetermined],
+        "fired": fired,
+        "unmet": [_unmet_entry(ev, rule) for rule in _unmet_rules(ev)],
+        "missing_facts": [{"fact": fact, **detail} for fact, detail in missing.items()],
+        "ambiguities": [_ambiguity_entry(ev, a) for a in ev.ambiguities],
+        "assumed": ev.assumed,
+        "citations": {cid: {"title": book.clauses[cid].title, "sources": book.clauses[cid].sources} for cid in cited},
+        "ruleset": {"name": book.name, "version": book.version, "sha256": book.sha256},
+    }
+
+
+def _in_scope(ev: Evaluation, name: str) -> bool:
+    """Whether an unsettled outcome matters for this case: required, or fed by a fact the case gives."""
+    decl = ev.book.derived[name]
+    if decl.required == "always":
+        return True
+    if decl.required_when is not None and conditions.truth(conditions.parse(decl.required_when), ev.known) is True:
+        return True
+    return any(fact in ev.case.facts for rule in ev.book.setters(name) for fact in rule.reads)
+
+
+def _invalid_rules(book: Rulebook) -> list[Rule]:
+    return [r for r in book.rules if r.then.invalid]
+
+
+def _proposal_undetermined(ev: Evaluation) -> bool:
+    """A proposal the case makes (a stated category or level) that the rules cannot yet check."""
+    rules = _invalid_rules(ev.book)
+    given = {r.then.invalid for r in rules} & set(ev.case.facts)
+    return bool(given) and any(ev.verdicts.get(r.id) is None and r.then.invalid in given for r in rules)
+
+
+def _collect_missing(ev: Evaluation, rules: list[Rule], outcome: str, out: dict, seen: set[str]) -> None:
+    for rule in rules:
+        if ev.verdicts.get(rule.id) is not None or rule.id in seen:
+            continue
+        seen.add(rule.id)
+        for fact in conditions.missing(rule.when, ev.known):
+            if fact in ev.book.derived:
+                _collect_missing(ev, ev.book.setters(fact), outcome, out, seen)
+                continue
+            entry = out.setdefault(fact, {"needed_by": [], "for": [], "meaning": ev.book.facts[fact].meaning})
+            if rule.id not in entry["needed_by"]:
+                entry["needed_by"].append(rule.id)
+            if outcome not in entry["for"]:
+                entry["for"].append(outcome)
+
+
+def _concludes(book: Rulebook, rule: Rule) -> dict[str, Any]:
+    then = rule.then
+    out: dict[str, Any] = {}
+    for name, value in (then.set or {}).items():
+        out[book.derived[name].outcome or name] = value
+    if then.ambiguous:
+        out["ambiguous"] = {book.derived[n].outcome: c for n, c in then.ambiguous.items()}
+    if then.invalid:
+        out[INVALID] = then.invalid
+    if then.advice:
+        out["advice"] = True
+    return out
+
+
+def _fired_entry(ev: Evaluation, rule: Rule) -> dict[str, Any]:
+    return {
+        "rule": rule.id,
+        "title": rule.title,
+        "cites": list(rule.cites),
+        "because": render_because(rule, ev.known),
+        "facts": conditions.witness(rule.when, ev.known),
+        "concludes": _concludes(ev.book, rule),
+    }
+
+
+def _unmet_rules(ev: Evaluation) -> list[Rule]:
+    """Rules that definitely do not hold and whose conclusion the case did not reach another way."""
+    chosen = []
+    for rule in ev.book.rules:
+        if not rule.report_unmet or ev.verdicts.get(rule.id) is not False:
+            continue
+        if any(ev.known.get(name, _ABSENT) != value for name, value in rule.sets.items()):
+            chosen.append(rule)
+    return chosen
+
+
+_ABSENT = object()
+
+
+def _unmet_entry(ev: Evaluation, rule: Rule) -> dict[str, Any]:
+    return {
+        "rule": rule.id,
+        "title": rule.title,
+        "cites": list(rule.cites),
+        "unmet": conditions.unmet(rule.when, ev.known, {n: d.meaning for n, d in ev.book.derived.items()}),
+        "would_conclude": _concludes(ev.book, rule),
+    }
+
+
+def _ambiguity_entry(ev: Evaluation, ambiguity: Any) -> dict[str, Any]:
+    rules = [ev.book.rule(rid) for rid in ambiguity.rules]
+    return {
+        "outcome": ev.book.derived[ambiguity.derived].outcome,
+        "candidates": list(ambiguity.candidates),
+        "rules": list(ambiguity.rules),
+        "cites": sorted({cid for r in rules for cid in r.cites}),
+        "reason": ambiguity.reason,
+    }
+
+
+__all__ = ["assess", "explain", "show"]

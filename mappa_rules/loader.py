@@ -1,0 +1,275 @@
+"""Find, read and validate a ruleset folder into a Rulebook; any defect is a RulesetError."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from mappa_rules import conditions
+from mappa_rules.documents import parse_text
+from mappa_rules.errors import RulesetError
+from mappa_rules.ruleset import (
+    OUTCOME_KEYS, ClauseSpec, DerivedSpec, FactSpec, IndexSpec, Rule, Rulebook, RuleSpec, RulesetFileSpec,
+)
+
+# durable-rules holds at most 252 user properties in one fact; keep a margin for our marker fields.
+MAX_FACT_PROPERTIES = 250
+_PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
+
+
+def shipped_rulesets_dir() -> Path:
+    """The rulesets installed with the package (or, in a source checkout, the top-level folder)."""
+    try:
+        from importlib.resources import files
+
+        return Path(str(files("mappa_rules.rulesets")))
+    except ModuleNotFoundError:  # running from a checkout that was not installed
+        return Path(__file__).resolve().parent.parent / "rulesets"
+
+
+def load_rulebook(directory: Path | str | None = None) -> Rulebook:
+    """Load and validate every ruleset file of a folder (default: the shipped rulesets)."""
+    folder = Path(directory) if directory is not None else shipped_rulesets_dir()
+    if not folder.is_dir():
+        raise RulesetError(str(folder), "not a ruleset folder (no such directory)")
+    index_path = folder / "index.yaml"
+    index = _model(IndexSpec, _read(index_path), index_path)
+    digest = hashlib.sha256()
+    shipped = shipped_rulesets_dir()
+    facts_path = _first_existing(folder / "facts.yaml", shipped / "facts.yaml")
+    clauses_path = _first_existing(folder / "clauses.yaml", shipped / "clauses.yaml")
+    facts = {name: _model(FactSpec, spec, facts_path, name) for name, spec in _mapping(facts_path).items()}
+    clauses = {cid: _model(ClauseSpec, spec, clauses_path, cid) for cid, spec in _mapping(clauses_path).items()}
+    for path in (index_path, facts_path, clauses_path):
+        _hash_file(digest, path)
+
+    files: list[tuple[Path, RulesetFileSpec]] = []
+    for name in index.files:
+        path = folder / name
+        if not path.is_file():
+            raise RulesetError(str(index_path), f"lists '{name}', which does not exist in {folder}")
+        files.append((path, _model(RulesetFileSpec, _read(path), path)))
+        _hash_file(digest, path)
+
+    derived = _collect_derived(files, facts)
+    specs = [(path, spec) for path, file_spec in files for spec in file_spec.rules]
+    _check_ids(specs, clauses)
+    parsed = {spec.id: _parse_rule(path, spec, facts, derived) for path, spec in specs}
+    if len(facts) + len(derived) > MAX_FACT_PROPERTIES:
+        raise RulesetError(str(folder), f"{len(facts) + len(derived)} facts and derived facts exceed the engine's limit of {MAX_FACT_PROPERTIES} properties in one fact")
+    strata = _stratify(specs, parsed, derived)
+    rules = tuple(
+        Rule(
+            id=spec.id, title=spec.title, when=parsed[spec.id][0], then=spec.then, because=spec.because,
+            cites=tuple(spec.cites), file=path.name, reads=parsed[spec.id][1], stratum=strata[spec.id],
+            report_unmet=spec.report_unmet if spec.report_unmet is not None else _derives_only(spec),
+        )
+        for path, spec in specs
+    )
+    depth = max(r.stratum for r in rules) + 1
+    grouped = tuple(tuple(r for r in rules if r.stratum == s) for s in range(depth))
+    return Rulebook(
+        name=index.name, version=index.version, title=index.title, sha256=digest.hexdigest(),
+        source=str(folder), facts=facts, clauses=clauses, derived=derived, rules=rules, strata=grouped,
+    )
+
+
+def _derives_only(spec: RuleSpec) -> bool:
+    """By default only rules that derive a fact report their unmet criteria."""
+    then = spec.then
+    return bool(then.set) and not (then.ambiguous or then.invalid or then.reject)
+
+
+def _first_existing(*paths: Path) -> Path:
+    return next((p for p in paths if p.is_file()), paths[0])
+
+
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesetError(str(path), f"cannot be read: {exc.strerror}") from None
+    return parse_text(text, path.suffix == ".json", lambda reason: RulesetError(str(path), reason))
+
+
+def _mapping(path: Path) -> dict:
+    data = _read(path)
+    if not isinstance(data, dict):
+        raise RulesetError(str(path), "must be a mapping of names to definitions")
+    return data
+
+
+def _hash_file(digest: "hashlib._Hash", path: Path) -> None:
+    digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def _model(model: type[BaseModel], data: Any, path: Path, name: str | None = None) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = ".".join(str(part) for part in error["loc"])
+        rule_id = name
+        if error["loc"][:1] == ("rules",) and len(error["loc"]) > 1 and isinstance(data, dict):
+            try:
+                rule_id = data["rules"][error["loc"][1]].get("id") or f"#{error['loc'][1] + 1}"
+                loc = ".".join(str(part) for part in error["loc"][2:])
+            except (AttributeError, IndexError, KeyError, TypeError):
+                pass
+        reason = f"{loc}: {error['msg']}" if loc else error["msg"]
+        raise RulesetError(str(path), reason, rule_id) from None
+
+
+def _collect_derived(files: list[tuple[Path, RulesetFileSpec]], facts: dict[str, FactSpec]) -> dict[str, DerivedSpec]:
+    derived: dict[str, DerivedSpec] = {}
+    outcomes: dict[str, str] = {}
+    for path, spec in files:
+        for name, decl in spec.derived.items():
+            if name in facts:
+                raise RulesetError(str(path), f"derived fact '{name}' has the name of an input fact")
+            if name in derived:
+                raise RulesetError(str(path), f"derived fact '{name}' is declared twice")
+            if decl.outcome is not None:
+                if decl.outcome not in OUTCOME_KEYS:
+                    raise RulesetError(str(path), f"derived fact '{name}': unknown outcome key '{decl.outcome}'")
+                if decl.outcome in outcomes:
+                    raise RulesetError(str(path), f"outcome '{decl.outcome}' is reported by both '{outcomes[decl.outcome]}' and '{name}'")
+                outcomes[decl.outcome] = name
+            derived[name] = decl
+    for path, spec in files:
+        for name, decl in spec.derived.items():
+            if decl.required_when is not None:
+                try:
+                    condition = conditions.parse(decl.required_when, f"derived.{name}.required_when")
+                except ValueError as exc:
+                    raise RulesetError(str(path), str(exc)) from None
+                for atom in conditions.atoms(condition):
+                    if atom.fact not in derived and atom.fact not in facts:
+                        raise RulesetError(str(path), f"derived.{name}.required_when: unknown fact '{atom.fact}'")
+    return derived
+
+
+def _check_ids(specs: list[tuple[Path, RuleSpec]], clauses: dict[str, ClauseSpec]) -> None:
+    seen: dict[str, Path] = {}
+    for path, spec in specs:
+        if spec.id in seen:
+            raise RulesetError(str(path), f"duplicate rule id (also in {seen[spec.id].name})", spec.id)
+        seen[spec.id] = path
+        for cid in spec.cites:
+            if cid not in clauses:
+                raise RulesetError(str(path), f"cites unknown clause '{cid}'", spec.id)
+        clause = spec.id.split(".", 1)[0]
+        if clause not in clauses:
+            raise RulesetError(str(path), f"rule id must start with the clause id it encodes; '{clause}' is not a clause", spec.id)
+        if clause not in spec.cites:
+            raise RulesetError(str(path), f"rule id names clause '{clause}' but 'cites' does not include it", spec.id)
+
+
+def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived: dict[str, DerivedSpec]) -> tuple[conditions.Condition, tuple[str, ...]]:
+    def fail(reason: str) -> RulesetError:
+        return RulesetError(str(path), reason, spec.id)
+
+    try:
+        when = conditions.parse(spec.when)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    reads: list[str] = []
+    for atom in conditions.atoms(when):
+        if atom.fact in facts:
+            _check_atom_value(atom, facts[atom.fact].type, facts[atom.fact].values, fail, facts[atom.fact].nullable)
+        elif atom.fact in derived:
+            decl = derived[atom.fact]
+            _check_atom_value(atom, decl.type, decl.values, fail, True)
+        else:
+            raise fail(f"when: unknown fact '{atom.fact}'")
+        if atom.fact not in reads:
+            reads.append(atom.fact)
+    then = spec.then
+    if not (then.set or then.ambiguous or then.invalid or then.reject or then.advice):
+        raise fail("then: concludes nothing (give set, ambiguous, invalid, reject or advice)")
+    for name, value in (then.set or {}).items():
+        if name not in derived:
+            raise fail(f"then.set: '{name}' is not a declared derived fact")
+        _check_value(name, value, derived[name], fail)
+    for name, candidates in (then.ambiguous or {}).items():
+        if name not in derived or derived[name].outcome is None:
+            raise fail(f"then.ambiguous: '{name}' is not a derived fact reported as an outcome")
+        if len(candidates) < 2:
+            raise fail(f"then.ambiguous.{name}: name at least two candidates")
+    for key in ("invalid", "reject"):
+        named = getattr(then, key)
+        if named is not None and named not in facts:
+            raise fail(f"then.{key}: '{named}' is not a fact of the vocabulary")
+    for placeholder in _PLACEHOLDER.findall(spec.because):
+        if placeholder not in facts and placeholder not in derived:
+            raise fail(f"because: '{{{placeholder}}}' is not a fact")
+    return when, tuple(reads)
+
+
+def _check_atom_value(atom: conditions.Atom, kind: str, allowed: list | None, fail: Any, nullable: bool) -> None:
+    values = atom.value if isinstance(atom.value, tuple) else (atom.value,)
+    if atom.op in conditions.NUMERIC_OPERATORS and kind not in ("int", "number"):
+        raise fail(f"when: '{atom.op}' compares numbers, but '{atom.fact}' is {kind}")
+    for value in values:
+        if value is None:
+            if not (nullable and atom.op == "is"):
+                raise fail(f"when: '{atom.fact}' {atom.op} null is not allowed (test null only with 'is: null' on a nullable fact)")
+            continue
+        ok = {
+            "bool": isinstance(value, bool),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "enum": isinstance(value, str) and (allowed is None or value in allowed),
+            "levels": isinstance(value, int) and not isinstance(value, bool),
+            "date": isinstance(value, str),
+        }[kind]
+        if kind == "int" and ok and allowed is not None:
+            ok = value in allowed
+        if not ok:
+            hint = f" (allowed: {', '.join(map(str, allowed))})" if allowed else ""
+            raise fail(f"when: {value!r} is not a valid value of {kind} fact '{atom.fact}'{hint}")
+
+
+def _check_value(name: str, value: Any, decl: DerivedSpec, fail: Any) -> None:
+    if value is None:
+        return
+    if decl.type == "levels":
+        ok = isinstance(value, list) and all(v in (1, 2, 3) and not isinstance(v, bool) for v in value)
+    elif decl.type == "bool":
+        ok = isinstance(value, bool)
+    else:
+        ok = not isinstance(value, bool) and (decl.values is None or value in decl.values)
+    if not ok:
+        raise fail(f"then.set.{name}: {value!r} is not a valid {decl.type} value")
+
+
+def _stratify(specs: list[tuple[Path, RuleSpec]], parsed: dict, derived: dict[str, DerivedSpec]) -> dict[str, int]:
+    """Each rule's stratum: 0 if it reads only input facts, else one above the rules that settle what it reads."""
+    setters: dict[str, list[str]] = {name: [] for name in derived}
+    for _, spec in specs:
+        for name in list((spec.then.set or {})) + list((spec.then.ambiguous or {})):
+            setters[name].append(spec.id)
+    level: dict[str, int] = {}
+    visiting: list[str] = []
+
+    def rule_level(rule_id: str) -> int:
+        if rule_id in level:
+            return level[rule_id]
+        if rule_id in visiting:
+            cycle = " -> ".join(visiting[visiting.index(rule_id):] + [rule_id])
+            path = next(p for p, s in specs if s.id == rule_id)
+            raise RulesetError(str(path), f"derived facts depend on each other in a cycle: {cycle}", rule_id)
+        visiting.append(rule_id)
+        reads_derived = [f for f in parsed[rule_id][1] if f in derived]
+        below = [rule_level(s) for f in reads_derived for s in setters[f]]
+        visiting.pop()
+        level[rule_id] = 1 + max(below) if below else (1 if reads_derived else 0)
+        return level[rule_id]
+
+    for _, spec in specs:
+        rule_level(spec.id)
+    return level
