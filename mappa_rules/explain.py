@@ -69,12 +69,13 @@ def explain(ev: Evaluation) -> dict[str, Any]:
 
 
 def _in_scope(ev: Evaluation, name: str) -> bool:
-    """Whether an unsettled outcome matters for this case: required, or fed by a fact the case gives."""
+    """Whether an outcome matters for this case: required (always, or when its condition holds), or,
+    for an optional outcome, fed by a fact the case gives."""
     decl = ev.book.derived[name]
     if decl.required == "always":
         return True
-    if decl.required_when is not None and conditions.truth(conditions.parse(decl.required_when), ev.known) is True:
-        return True
+    if decl.required_when is not None:
+        return conditions.truth(conditions.parse(decl.required_when), ev.known) is True
     return any(fact in ev.case.facts for rule in ev.book.setters(name) for fact in rule.reads)
 
 

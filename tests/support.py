@@ -1,0 +1,18 @@
+"""Small readers of a result, shared by the tests."""
+
+from __future__ import annotations
+
+
+def fired(result: dict) -> list[str]:
+    """Ids of the rules that fired."""
+    return [f["rule"] for f in result["fired"]]
+
+
+def unmet(result: dict) -> dict[str, list[str]]:
+    """Unmet criteria by rule id."""
+    return {u["rule"]: u["unmet"] for u in result["unmet"]}
+
+
+def missing(result: dict) -> list[str]:
+    """Names of the missing facts."""
+    return [m["fact"] for m in result["missing_facts"]]
