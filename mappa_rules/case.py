@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,24 +149,32 @@ def _case_error(exc: ValidationError, source: str, prefix: str) -> CaseError:
         allowed = error["ctx"]["expected"]
         reason = f"{got!r} is not allowed (expected one of {allowed})"
     elif kind in ("bool_type", "bool_parsing"):
-        reason = f"must be true or false, got {got!r}"
+        reason = f"must be true or false, got {_shown(got)}"
     elif kind in ("int_type", "int_from_float", "int_parsing"):
-        reason = f"must be a whole number, got {got!r}"
+        reason = f"must be a whole number, got {_shown(got)}"
     elif kind in ("float_type", "float_parsing", "finite_number"):
-        reason = f"must be a number, got {got!r}"
+        reason = f"must be a number, got {_shown(got)}"
     elif kind in ("greater_than_equal", "less_than_equal"):
         bound = error["ctx"].get("ge", error["ctx"].get("le"))
         word = "at least" if kind == "greater_than_equal" else "at most"
-        reason = f"must be {word} {_number(bound)}, got {got!r}"
+        reason = f"must be {word} {_number(bound)}, got {_shown(got)}"
     elif kind in ("string_type", "string_too_short"):
-        reason = f"must be non-empty text, got {got!r}"
+        reason = f"must be non-empty text, got {_shown(got)}"
     elif kind == "value_error":
         reason = str(error["ctx"]["error"])
     else:
-        reason = f"{error['msg']}, got {got!r}"
+        reason = f"{error['msg']}, got {_shown(got)}"
     if prefix == "" and name == "kind":
         reason = f"unknown kind {got!r} (this version evaluates: {', '.join(KINDS)})"
     return CaseError(source, f"{prefix}{name}" if name else prefix.rstrip(".") or None, reason, ("VAL-2",))
+
+
+def _shown(value: Any) -> str:
+    """A received value as the case file spells it (JSON style: true, null, "text")."""
+    try:
+        return json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def _number(value: Any) -> str:

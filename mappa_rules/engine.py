@@ -69,7 +69,7 @@ class RuleEngine:
             fired = list(dict.fromkeys(self._local.fired))  # an $or fires once per true branch
         if state and "exception" in state:
             self._forget(name, sid)
-            raise EvaluationError(f"a rule action raised inside durable-rules: {state['exception']}")
+            raise EvaluationError(f"a rule action raised inside durable-rules: {_first_line(state['exception'])}")
         return fired
 
     def _retract(self, name: str, sid: str) -> None:
@@ -83,6 +83,12 @@ class RuleEngine:
             self._host.delete_state(name, sid)
         except Exception:  # no state to delete (error 309)
             pass
+
+
+def _first_line(exception_text: str) -> str:
+    """durable stores `exception caught <message>, traceback [...]`: keep the message."""
+    message = str(exception_text).removeprefix("exception caught ")
+    return message.split(", traceback [", 1)[0].splitlines()[0]
 
 
 _ENGINES: dict[str, RuleEngine] = {}

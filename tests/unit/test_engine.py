@@ -1,0 +1,124 @@
+"""The durable-rules integration and its known traps, tested rather than assumed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from mappa_rules import evaluator
+from mappa_rules.case import case_from_data
+from mappa_rules.compiler import compile_rulebook
+from mappa_rules.engine import RuleEngine, engine_for
+from mappa_rules.errors import EvaluationError
+from mappa_rules.explain import assess
+from mappa_rules.loader import load_rulebook
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_a_fact_fires_every_matching_rule_not_just_one(book) -> None:
+    engine = engine_for(book)
+    fact = {"rosh_level": "high", "identifiable_indicators": True, "harm_could_happen_any_time": True,
+            "impact_serious": True, "harm_more_likely_than_not_imminently": False, "in_custody": True,
+            "outcome": "conviction", "offence_schedule15": True, "sentence_type": "immediate_custody",
+            "custody_months": 12, "statutory_period_active": True}
+    assert set(engine.fire(0, fact)) == {"RISK-HIGH", "RISK-HIGH.oasys", "RISK-CUSTODY", "CAT-2a"}
+
+
+def test_a_fact_no_rule_matches_is_not_an_error(book) -> None:
+    assert engine_for(book).fire(0, {}) == []
+    assert engine_for(book).fire(len(book.strata) - 1, {"unrelated": 1}) == []
+
+
+def test_an_empty_case_evaluates_to_undetermined(run) -> None:
+    result = run(neutral=False)
+    assert result["status"] == "undetermined"
+    assert "outcome" in [m["fact"] for m in result["missing_facts"]]
+
+
+def test_compiling_gives_a_fresh_spec_each_time(book) -> None:
+    first, second = compile_rulebook(book), compile_rulebook(book)
+    assert first == second and first is not second
+    engine_for(book)  # durable's set_rulesets deletes "run" from what it is given ...
+    assert all("run" in rule for spec in compile_rulebook(book).values() for rule in spec.values())
+
+
+def test_the_same_version_is_registered_once_per_process(book) -> None:
+    again = load_rulebook()
+    assert engine_for(again) is engine_for(book)
+
+
+def test_two_versions_side_by_side_in_one_process(draft: Path, run, book) -> None:
+    text = (draft / "categories.yaml").read_text().replace("{fact: custody_months, gte: 12}", "{fact: custody_months, gte: 11}", 1)
+    (draft / "categories.yaml").write_text(text)
+    lowered = load_rulebook(draft)
+    assert lowered.sha256 != book.sha256
+    facts = {"outcome": "conviction", "offence_schedule15": True, "sentence_type": "immediate_custody",
+             "custody_months": 11, "offence_indicates_serious_harm_capacity": False}
+    for _ in range(3):  # interleaved: each version keeps its own answer
+        assert run(**facts)["outcomes"]["eligible"] is False
+        assert run(rulebook=lowered, **facts)["outcomes"]["category"] == 2
+    assert engine_for(lowered) is not engine_for(book)
+
+
+def test_an_exception_inside_a_durable_action_is_raised_not_swallowed(draft: Path) -> None:
+    (draft / "risk.yaml").write_text((draft / "risk.yaml").read_text() + "\n# a distinct version\n")
+    book = load_rulebook(draft)
+    engine = RuleEngine(book)
+
+    def explode(rule_id: str) -> None:
+        raise RuntimeError(f"boom in {rule_id}")
+
+    engine._host._on_fire = explode
+    with pytest.raises(EvaluationError, match=r"^a rule action raised inside durable-rules: boom in \S+$"):
+        engine.fire(0, {"identifiable_indicators": False})
+    engine._host._on_fire = engine._record
+    assert engine.fire(0, {"identifiable_indicators": False}) == ["RISK-LOW"]  # the state was cleared
+
+
+def test_durable_and_the_interpreter_must_agree(book, monkeypatch) -> None:
+    case = case_from_data({"facts": {"identifiable_indicators": False}}, book)
+    real = evaluator.conditions.truth
+
+    def lying(node, facts):
+        verdict = real(node, facts)
+        return None if verdict is True else verdict
+
+    monkeypatch.setattr(evaluator.conditions, "truth", lying)
+    with pytest.raises(EvaluationError, match="engine disagreement on rule RISK-LOW"):
+        assess(case, book)
+
+
+def test_memory_stays_flat_over_many_evaluations(book) -> None:
+    cases = [case_from_data(__import__("yaml").safe_load(p.read_text()), book)
+             for p in sorted(EXAMPLES.glob("*.yaml"))]
+
+    def rss_mb() -> float:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 2**20
+
+    for case in cases * 20:  # warm up caches and allocator
+        assess(case, book)
+    before = rss_mb()
+    for _ in range(150):
+        for case in cases:
+            assess(case, book)
+    assert rss_mb() - before < 4, "durable state is leaking: each kept fact costs ~8 KB"
+
+
+def test_threads_get_the_same_answers_as_one_thread(book) -> None:
+    cases = [case_from_data(__import__("yaml").safe_load(p.read_text()), book) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    expected = [assess(c, book) for c in cases]
+    results: dict[int, list] = {}
+
+    def work(n: int) -> None:
+        results[n] = [assess(c, book) for c in cases * 10]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for got in results.values():
+        assert got == expected * 10
