@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# The console script installed beside the Python running the tests (the venv need not be activated).
+MAPPA = str(Path(sys.executable).with_name("mappa"))
+
 
 def fired(result: dict) -> list[str]:
     """Ids of the rules that fired."""

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mappa_rules import evaluator
 from mappa_rules.case import case_from_data
@@ -92,7 +93,7 @@ def test_durable_and_the_interpreter_must_agree(book, monkeypatch) -> None:
 
 
 def test_memory_stays_flat_over_many_evaluations(book) -> None:
-    cases = [case_from_data(__import__("yaml").safe_load(p.read_text()), book)
+    cases = [case_from_data(yaml.safe_load(p.read_text()), book)
              for p in sorted(EXAMPLES.glob("*.yaml"))]
 
     def rss_mb() -> float:
@@ -108,7 +109,7 @@ def test_memory_stays_flat_over_many_evaluations(book) -> None:
 
 
 def test_threads_get_the_same_answers_as_one_thread(book) -> None:
-    cases = [case_from_data(__import__("yaml").safe_load(p.read_text()), book) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    cases = [case_from_data(yaml.safe_load(p.read_text()), book) for p in sorted(EXAMPLES.glob("*.yaml"))]
     expected = [assess(c, book) for c in cases]
     results: dict[int, list] = {}
 

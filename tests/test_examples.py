@@ -1,0 +1,57 @@
+"""Every example file gives the answer the policy gives, with a rationale citing its clauses."""
+
+from __future__ import annotations
+
+import pytest
+
+from mappa_rules.case import read_case
+from mappa_rules.explain import assess
+
+from conftest import EXAMPLES
+
+EXPECTED = {
+    # file: (status, outcomes that must hold, clause ids the rationale must cite)
+    "cat1-registered-sex-offender.yaml": ("decided", {"category": 1, "recommended_level": 1}, {"CAT-1", "CAT-2x"}),
+    "cat2-violent-12-months.yaml": ("decided", {"category": 2, "recommended_level": 2}, {"CAT-2a", "CAT-THRESH", "LVL-2"}),
+    "not-eligible-violent-11-months.yaml": ("decided", {"eligible": False, "category": None}, {"CAT-NONE"}),
+    "cat2-hospital-order-without-restriction.yaml": ("decided", {"category": 2, "recommended_level": 3}, {"CAT-2e", "LVL-3"}),
+    "cat3-other-dangerous-offender.yaml": ("decided", {"category": 3, "allowed_levels": [2, 3], "recommended_level": 2},
+                                           {"CAT-3", "CAT-3-LVL"}),
+    "cat4-automatic-terrorism.yaml": ("decided", {"category": 4, "category4_kind": "automatic", "recommended_level": 3,
+                                                  "cppc_referral_to_consider": True}, {"CAT-4a", "LVL-CPPC"}),
+    "cat4-discretionary.yaml": ("decided", {"category": 4, "category4_kind": "discretionary", "recommended_level": 1},
+                                {"CAT-4b", "CAT-4-ID"}),
+    "ambiguous-registered-and-violent.yaml": ("ambiguous", {"eligible": True}, {"CAT-2x", "CAT-PREC"}),
+    "missing-custody-term.yaml": ("undetermined", {}, set()),
+    "rejected-proposal-cat3-level1.yaml": ("decided", {"category": 3, "recommended_level": 2}, {"CAT-3-LVL"}),
+    "risk-from-indicators.json": ("decided", {"category": 2, "risk_level": "high", "recommended_level": 1},
+                                  {"CAT-2b", "RISK-HIGH", "LVL-1-HIGH"}),
+}
+
+
+def test_there_are_at_least_ten_examples_and_each_is_checked() -> None:
+    files = {p.name for p in EXAMPLES.iterdir() if p.suffix in (".yaml", ".json")}
+    assert len(files) >= 10
+    assert files == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example(book, name) -> None:
+    status, outcomes, cites = EXPECTED[name]
+    result = assess(read_case(EXAMPLES / name, book), book)
+    assert result["status"] == status, result
+    for key, value in outcomes.items():
+        assert result["outcomes"].get(key, "absent") == value, f"In example {name}: {key}"
+    cited = {cid for f in result["fired"] for cid in f["cites"]}
+    assert cites <= cited, f"In example {name}: missing citations {cites - cited}"
+    assert set(result["citations"]) >= cited
+
+
+def test_missing_example_names_the_missing_fact(book) -> None:
+    result = assess(read_case(EXAMPLES / "missing-custody-term.yaml", book), book)
+    assert [m["fact"] for m in result["missing_facts"]] == ["custody_months"]
+
+
+def test_rejected_proposal_example(book) -> None:
+    result = assess(read_case(EXAMPLES / "rejected-proposal-cat3-level1.yaml", book), book)
+    assert "Category 3 cases can only be managed at Level 2 or 3" in result["outcomes"]["invalid_reason"]
