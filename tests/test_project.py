@@ -1,0 +1,62 @@
+"""The project keeps its promises: README commands, CI, shipped data, and clause ids from the catalogue."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from mappa_rules.loader import shipped_rulesets_dir
+from mappa_rules.report import templates_dir
+
+from conftest import REPO, SHARED
+
+
+def readme_commands() -> list[str]:
+    blocks = re.findall(r"```sh\n(.*?)```", (REPO / "README.md").read_text(), re.S)
+    return [block.strip() for block in blocks[:2]]
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    install_and_run, test = readme_commands()
+    assert "mappa assess examples/" in install_and_run
+    assert test.endswith("pytest")
+    ci = (REPO / ".ci" / "run").read_text()
+    assert ci.strip().splitlines()[-1] == test
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (REPO / "README.md").read_text()
+    for command in ("mappa assess", "mappa rules", "mappa schema", "--rulesets", "--format json", "--version"):
+        assert command in readme
+
+
+def test_the_installed_package_ships_the_same_rulesets_and_templates_as_the_checkout() -> None:
+    for shipped, source, pattern in ((shipped_rulesets_dir(), REPO / "rulesets", "*.yaml"),
+                                     (templates_dir(), REPO / "reports", "**/*.j2")):
+        ours = {p.relative_to(source): p.read_bytes() for p in source.glob(pattern)}
+        theirs = {p.relative_to(shipped): p.read_bytes() for p in shipped.glob(pattern)}
+        assert ours and ours == theirs, f"reinstall the package: {shipped} differs from {source}"
+
+
+@pytest.mark.skipif(not (SHARED / "policy" / "catalogue.md").is_file(), reason="shared/policy/catalogue.md is not beside this checkout")
+def test_every_clause_id_comes_from_the_catalogue() -> None:
+    catalogue = (SHARED / "policy" / "catalogue.md").read_text()
+    clauses = yaml.safe_load((REPO / "rulesets" / "clauses.yaml").read_text())
+    for cid in clauses:
+        assert re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", catalogue), f"{cid} is not in the catalogue"
+
+
+@pytest.mark.skipif(not (SHARED / "policy" / "facts.md").is_file(), reason="shared/policy/facts.md is not beside this checkout")
+def test_the_vocabulary_is_the_one_in_facts_md() -> None:
+    table = (SHARED / "policy" / "facts.md").read_text().split("## Outcome keys")[0]
+    names = set(re.findall(r"^\| `([a-z0-9_]+)` \|", table, re.M)) - {"area"}
+    facts = yaml.safe_load((REPO / "rulesets" / "facts.yaml").read_text())
+    assert set(facts) == names
+
+
+def test_every_rule_cites_a_clause_of_sections_1_to_3_or_9(book) -> None:
+    for rule in book.rules:
+        assert rule.cites
+        assert all(re.match(r"(CAT|LVL|RISK|VAL)-", cid) for cid in rule.cites), rule.id
