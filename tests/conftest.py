@@ -7,24 +7,21 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+import yaml
 
 from mappa_rules.case import case_from_data
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_rulebook, shipped_rulesets_dir
 from mappa_rules.ruleset import Rulebook
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples"
-SHARED = REPO.parent / "shared"
+from support import NEUTRAL, REPO
 
-# Every category route stated as not applying, so a test states only the facts it is about.
-NEUTRAL: dict[str, Any] = {
-    "subject_to_notification_requirements": False,
-    "disqualification_order": False,
-    "terrorism_offence_conviction": False,
-    "terrorist_connection_found_by_court": False,
-    "ra_believes_terrorism_risk": False,
-}
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register every clause id as a marker, so feature tags pass --strict-markers and typos fail."""
+    clauses = yaml.safe_load((REPO / "rulesets" / "clauses.yaml").read_text())
+    for clause_id, clause in clauses.items():
+        config.addinivalue_line("markers", f"{clause_id}: {clause['title']}")
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"
+
+# Every category route stated as not applying, so a test states only the facts it is about.
+NEUTRAL: dict[str, Any] = {
+    "subject_to_notification_requirements": False,
+    "disqualification_order": False,
+    "terrorism_offence_conviction": False,
+    "terrorist_connection_found_by_court": False,
+    "ra_believes_terrorism_risk": False,
+}
 
 # The console script installed beside the Python running the tests (the venv need not be activated).
 MAPPA = str(Path(sys.executable).with_name("mappa"))

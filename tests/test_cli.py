@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from mappa_rules import __version__
 from mappa_rules.cli import main
 
-from conftest import EXAMPLES
+from support import EXAMPLES
 from support import MAPPA
 
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in (".yaml", ".json"))

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from mappa_rules.cli import main
 
-from conftest import EXAMPLES
+from support import EXAMPLES
 from support import MAPPA
 
 

@@ -7,7 +7,7 @@ import pytest
 from mappa_rules.case import read_case
 from mappa_rules.explain import assess
 
-from conftest import EXAMPLES
+from support import EXAMPLES
 
 EXPECTED = {
     # file: (status, outcomes that must hold, clause ids the rationale must cite)

@@ -16,7 +16,7 @@ from mappa_rules.errors import CaseError
 from mappa_rules.explain import assess
 from mappa_rules.ruleset import Rulebook
 
-from conftest import EXAMPLES
+from support import EXAMPLES
 
 CASES = 1500
 

@@ -10,7 +10,7 @@ import yaml
 from mappa_rules.loader import shipped_rulesets_dir
 from mappa_rules.report import templates_dir
 
-from conftest import REPO, SHARED
+from support import REPO, SHARED
 
 
 def readme_commands() -> list[str]:
