@@ -62,11 +62,11 @@ def run(case: Case, book: Rulebook) -> Evaluation:
             known[name] = spec.default
             assumed.append({"fact": name, "value": spec.default, "reason": spec.default_reason or "vocabulary default"})
     evaluation = Evaluation(case=case, book=book, known=known, verdicts={}, assumed=assumed)
-    last_setter = _last_setter_stratum(book)
     settled: set[str] = set()
     for number, stratum in enumerate(book.strata):
-        _settle(evaluation, [d for d in book.derived if d not in settled and last_setter[d] < number])
-        settled.update(d for d in book.derived if last_setter[d] < number)
+        ready = [d for d in book.derived if d not in settled and book.settled_after(d) < number]
+        _settle(evaluation, ready)
+        settled.update(ready)
         fired = set(engine.fire(number, _for_durable(known)))
         for rule in stratum:
             verdict = conditions.truth(rule.when, known)
@@ -79,10 +79,6 @@ def run(case: Case, book: Rulebook) -> Evaluation:
                 raise CaseError(case.source, f"facts.{rule.then.reject}", render_because(rule, known), rule.cites)
     _settle(evaluation, [d for d in book.derived if d not in settled])
     return evaluation
-
-
-def _last_setter_stratum(book: Rulebook) -> dict[str, int]:
-    return {name: max((r.stratum for r in book.setters(name)), default=-1) for name in book.derived}
 
 
 def _settle(evaluation: Evaluation, names: list[str]) -> None:

@@ -74,8 +74,8 @@ def _in_scope(ev: Evaluation, name: str) -> bool:
     decl = ev.book.derived[name]
     if decl.required == "always":
         return True
-    if decl.required_when is not None:
-        return conditions.truth(conditions.parse(decl.required_when), ev.known) is True
+    if name in ev.book.required_when:
+        return conditions.truth(ev.book.required_when[name], ev.known) is True
     return any(fact in ev.case.facts for rule in ev.book.setters(name) for fact in rule.reads)
 
 

@@ -67,6 +67,7 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
             id=spec.id, title=spec.title, when=parsed[spec.id][0], then=spec.then, because=spec.because,
             cites=tuple(spec.cites), file=path.name, reads=parsed[spec.id][1], stratum=strata[spec.id],
             report_unmet=spec.report_unmet if spec.report_unmet is not None else _derives_only(spec),
+            sets=dict(spec.then.set or {}),
         )
         for path, spec in specs
     )

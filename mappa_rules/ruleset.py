@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mappa_rules.conditions import Condition
+from mappa_rules.conditions import Condition, parse
 
 OUTCOME_KEYS = (
     "eligible", "category", "category4_kind", "allowed_levels", "recommended_level", "risk_level",
@@ -107,11 +107,7 @@ class Rule:
     reads: tuple[str, ...]
     stratum: int
     report_unmet: bool
-
-    @property
-    def sets(self) -> dict[str, Any]:
-        """The derived facts this rule sets, with their values."""
-        return dict(self.then.set or {})
+    sets: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def kind(self) -> str:
@@ -136,11 +132,28 @@ class Rulebook:
     derived: dict[str, DerivedSpec]
     rules: tuple[Rule, ...]
     strata: tuple[tuple[Rule, ...], ...] = field(repr=False)
+    _setters: dict[str, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
+    _by_id: dict[str, Rule] = field(init=False, repr=False, compare=False)
+    required_when: dict[str, Condition] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        setters = {
+            name: tuple(r for r in self.rules if name in r.sets or name in (r.then.ambiguous or {}))
+            for name in self.derived
+        }
+        object.__setattr__(self, "_setters", setters)
+        object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
+        required = {name: parse(d.required_when) for name, d in self.derived.items() if d.required_when is not None}
+        object.__setattr__(self, "required_when", required)
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id."""
-        return next(r for r in self.rules if r.id == rule_id)
+        return self._by_id[rule_id]
 
-    def setters(self, derived_name: str) -> list[Rule]:
+    def setters(self, derived_name: str) -> tuple[Rule, ...]:
         """Rules that set, or declare ambiguous, this derived fact."""
-        return [r for r in self.rules if derived_name in r.sets or derived_name in (r.then.ambiguous or {})]
+        return self._setters[derived_name]
+
+    def settled_after(self, derived_name: str) -> int:
+        """The last stratum whose rules can set this derived fact (-1: no rule sets it)."""
+        return max((r.stratum for r in self._setters[derived_name]), default=-1)
