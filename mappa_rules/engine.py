@@ -2,7 +2,9 @@
 
 The only module that imports `durable`. Pattern measured in shared/engine-notes.md: facts, not
 events (every matching rule fires); one Host per ruleset version with its timer threads switched
-off; one reused state (`sid`) per thread; the fact retracted after each case (flat memory);
+off; one state (`sid`) for every case, with calls serialised by a lock (durable holds the GIL, so
+threads gain nothing, and a new sid per thread would leak a ~281 KB state each and fail at 1,025);
+the fact retracted after each case (flat memory);
 trivial actions that only record their rule id; swallowed action exceptions re-raised.
 """
 
@@ -48,7 +50,7 @@ class RuleEngine:
     def __init__(self, book: Rulebook) -> None:
         self.book = book
         self._names = [stratum_name(book, n) for n in range(len(book.strata))]
-        self._local = threading.local()
+        self._fired: list[str] = []
         self._lock = threading.Lock()
         self._host = _SynchronousHost(self._record)
         # compile_rulebook builds a fresh dict: durable's set_rulesets mutates what it is given.
@@ -56,16 +58,16 @@ class RuleEngine:
 
     def _record(self, rule_id: str) -> None:
         if rule_id != CATCH_ALL:
-            self._local.fired.append(rule_id)
+            self._fired.append(rule_id)
 
     def fire(self, stratum: int, facts: dict[str, Any]) -> list[str]:
         """Assert the case's facts against one stratum; return the ids of the rules that fired."""
-        sid = f"t{threading.get_ident()}"
+        sid = "case"
         fact = dict(facts)
         fact.update({CASE_MARKER: 1, "id": "case", "sid": sid})
         name = self._names[stratum]
         with self._lock:
-            self._local.fired = []
+            self._fired = []
             try:
                 state = self._host.assert_fact(name, fact)
             except Exception as exc:  # durable raises bare Exceptions with numeric codes
@@ -73,7 +75,7 @@ class RuleEngine:
                 raise EvaluationError(f"durable-rules failed on stratum {stratum}: {exc}") from exc
             finally:
                 self._retract(name, sid)
-            fired = list(dict.fromkeys(self._local.fired))  # an $or fires once per true branch
+            fired = list(dict.fromkeys(self._fired))  # an $or fires once per true branch
         if state and "exception" in state:
             self._forget(name, sid)
             raise EvaluationError(f"a rule action raised inside durable-rules: {_first_line(state['exception'])}")

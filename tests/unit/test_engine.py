@@ -123,3 +123,28 @@ def test_threads_get_the_same_answers_as_one_thread(book) -> None:
         t.join()
     for got in results.values():
         assert got == expected * 10
+
+
+def test_many_distinct_threads_do_not_exhaust_durable_states(book) -> None:
+    """durable keeps each sid's state until deleted and fails at the 1,025th; threads must not add sids.
+
+    The threads stay alive until all have evaluated, so none can reuse another's thread id.
+    """
+    case = case_from_data({"facts": {"identifiable_indicators": False}}, book)
+    errors: list[BaseException] = []
+    release = threading.Event()
+
+    def once() -> None:
+        try:
+            assert assess(case, book)["outcomes"] == {"risk_level": "low"}
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        release.wait(60)
+
+    threads = [threading.Thread(target=once) for _ in range(1100)]
+    for thread in threads:
+        thread.start()
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert errors == []
