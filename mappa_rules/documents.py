@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, Callable
 
 import yaml
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text (pydantic validates them) and refuses duplicate keys."""
+    """SafeLoader that keeps dates as text (pydantic validates them), reads only true/false as
+    booleans, and refuses duplicate keys."""
 
 
 _StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# Booleans as in YAML 1.2 and JSON: only true/false. YAML 1.1 also reads yes/no/on/off as booleans,
+# which would silently turn a mistyped value into a fact.
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict:

@@ -17,6 +17,8 @@ BAD_CASES = [
     ("yaml", "facts: {custdy_months: 12}", "facts.custdy_months", "did you mean 'custody_months'", "VAL-2"),
     ("yaml", "facts: {outcome: convicted}", "facts.outcome", "'convicted' is not allowed", "VAL-2"),
     ("yaml", "facts: {offence_schedule15: 'yes'}", "facts.offence_schedule15", 'must be true or false, got "yes"', "VAL-2"),
+    ("yaml", "facts: {offence_schedule15: yes}", "facts.offence_schedule15", 'must be true or false, got "yes"', "VAL-2"),
+    ("yaml", "facts: {in_custody: off}", "facts.in_custody", 'must be true or false, got "off"', "VAL-2"),
     ("yaml", "facts: {offence_schedule15: 1}", "facts.offence_schedule15", "must be true or false, got 1", "VAL-2"),
     ("yaml", "facts: {custody_months: -3}", "facts.custody_months", "must be at least 0, got -3", "VAL-2"),
     ("yaml", "facts: {custody_months: '12'}", "facts.custody_months", "must be a number", "VAL-2"),

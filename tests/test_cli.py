@@ -81,6 +81,15 @@ def test_the_installed_console_script_and_module_run() -> None:
         assert json.loads(done.stdout)["outcomes"]["category"] == 1
 
 
+def test_the_installed_tool_runs_outside_the_checkout(tmp_path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text((EXAMPLES / "cat3-other-dangerous-offender.yaml").read_text())
+    done = subprocess.run([MAPPA, "assess", "case.yaml", "--format", "json"], cwd=tmp_path, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["outcomes"]["category"] == 3
+
+
 def test_a_bad_case_exits_2_without_a_traceback_in_a_real_process(tmp_path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("facts: {custody_months: many}")
