@@ -16,7 +16,6 @@ from mappa_rules.documents import parse_text
 from mappa_rules.errors import CaseError
 from mappa_rules.ruleset import FactSpec, Rulebook
 
-KINDS = ("case",)
 TOP_LEVEL_FIELDS = ("kind", "case_id", "area", "as_of", "facts")
 
 
@@ -59,15 +58,23 @@ def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:
         envelope = _Envelope.model_validate(data)
     except ValidationError as exc:
         raise _case_error(exc, source, prefix="") from None
+    if envelope.kind not in book.kinds:
+        kinds = ", ".join(book.kinds)
+        raise CaseError(source, "kind", f"unknown kind '{envelope.kind}'{_did_you_mean(envelope.kind, book.kinds)} (kinds: {kinds})", ("VAL-2",))
+    used = set(book.for_kind(envelope.kind).facts_used)
     facts_raw = envelope.facts if envelope.facts is not None else {}
     if not isinstance(facts_raw, dict):
         raise CaseError(source, "facts", "must be a mapping of fact names to values", ("VAL-2",))
     for name in facts_raw:
+        if name in book.facts and book.facts[name].top_level or name in TOP_LEVEL_FIELDS:
+            raise CaseError(source, f"facts.{name}", f"'{name}' belongs at the top level of the case file, beside 'facts'", ("VAL-2",))
         if name not in book.facts:
             hint = _did_you_mean(str(name), list(book.facts))
-            if name in TOP_LEVEL_FIELDS:
-                hint = f" ('{name}' belongs at the top level of the case file, beside 'facts')"
             raise CaseError(source, f"facts.{name}", f"unknown fact{hint}", ("VAL-2",))
+        if name not in used:
+            hint = _did_you_mean(str(name), used)
+            reason = f"not used by a '{envelope.kind}'{hint}: its rules read other facts (see `mappa schema` and `mappa rules`)"
+            raise CaseError(source, f"facts.{name}", reason, ("VAL-2",))
         if facts_raw[name] is None and not book.facts[name].nullable:
             reason = "must not be null (this fact has no 'none' value: leave it out when it is not known)"
             raise CaseError(source, f"facts.{name}", reason, ("VAL-2",))
@@ -77,7 +84,16 @@ def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:
         raise _case_error(exc, source, prefix="facts.") from None
     facts = {name: _keep_whole(facts_raw[name], getattr(validated, name)) for name in facts_raw}
     case_id = envelope.case_id if envelope.case_id is None else str(envelope.case_id)
-    return Case(kind=envelope.kind, case_id=case_id, area=envelope.area, as_of=envelope.as_of, facts=facts, source=source)
+    area = _canonical_area(envelope.area, book)
+    return Case(kind=envelope.kind, case_id=case_id, area=area, as_of=envelope.as_of, facts=facts, source=source)
+
+
+def _canonical_area(area: str | None, book: Rulebook) -> str | None:
+    """An area spelled as the rulesets spell it ('merseyside' -> 'Merseyside'); unknown areas stay as given."""
+    if area is None:
+        return None
+    known = {name.casefold(): name for spec_name, spec in book.areas.items() for name in (spec_name, *spec.includes)}
+    return known.get(area.strip().casefold(), area.strip())
 
 
 def _keep_whole(raw: Any, value: Any) -> Any:
@@ -105,7 +121,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 class _Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal[KINDS] = "case"  # type: ignore[valid-type]
+    kind: Annotated[str, Field(strict=True, min_length=1)] = "case"
     case_id: Union[Annotated[str, Field(strict=True, min_length=1)], Annotated[int, Field(strict=True)], None] = None
     area: Optional[Annotated[str, Field(strict=True, min_length=1)]] = None
     as_of: Optional[IsoDate] = None
@@ -119,7 +135,10 @@ def facts_model(book: Rulebook) -> type[BaseModel]:
     """The pydantic model of `facts:` for this vocabulary (cached per ruleset hash)."""
     model = _MODELS.get(book.sha256)
     if model is None:
-        fields = {name: (_annotation(spec), Field(default=None, description=spec.meaning)) for name, spec in book.facts.items()}
+        fields = {
+            name: (_annotation(spec), Field(default=None, description=spec.meaning))
+            for name, spec in book.facts.items() if not spec.top_level
+        }
         model = create_model("Facts", __config__=ConfigDict(extra="forbid"), **fields)  # type: ignore[call-overload]
         _MODELS[book.sha256] = model
     return model
@@ -164,8 +183,6 @@ def _case_error(exc: ValidationError, source: str, prefix: str) -> CaseError:
         reason = str(error["ctx"]["error"])
     else:
         reason = f"{error['msg']}, got {_shown(got)}"
-    if prefix == "" and name == "kind":
-        reason = f"unknown kind {got!r} (this version evaluates: {', '.join(KINDS)})"
     return CaseError(source, f"{prefix}{name}" if name else prefix.rstrip(".") or None, reason, ("VAL-2",))
 
 

@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from pydantic import ConfigDict, Field, create_model
 
-from mappa_rules.case import KINDS, IsoDate, facts_model
+from mappa_rules.case import IsoDate, facts_model
 from mappa_rules.ruleset import Rulebook
 
 
@@ -25,7 +25,7 @@ def case_json_schema(book: Rulebook) -> dict[str, Any]:
     model = create_model(
         "CaseFile",
         __config__=ConfigDict(extra="forbid", title="MAPPA case file"),
-        kind=(Literal[KINDS], Field(default="case", description="What the file describes")),  # type: ignore[valid-type]
+        kind=(Literal[tuple(book.kinds)], Field(default="case", description="What the file describes")),  # type: ignore[valid-type]
         case_id=(Optional[str], Field(default=None, description="Case reference (never a name unless needed)")),
         area=(Optional[str], Field(default=None, description="Area, e.g. Merseyside, Liverpool, Cheshire, Telford")),
         as_of=(Optional[IsoDate], Field(default=None, description="Date the assessment is made for (YYYY-MM-DD)")),

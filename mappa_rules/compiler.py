@@ -29,4 +29,4 @@ def compile_rulebook(book: Rulebook) -> dict[str, dict]:
 
 def stratum_name(book: Rulebook, number: int) -> str:
     """The durable ruleset name of a stratum: versioned by content hash, so versions never collide."""
-    return f"mappa-{book.sha256[:12]}-s{number}"
+    return f"mappa-{book.sha256[:12]}-{book.kind or 'all'}-s{number}"

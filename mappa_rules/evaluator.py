@@ -54,8 +54,11 @@ class Evaluation:
 
 def run(case: Case, book: Rulebook) -> Evaluation:
     """Evaluate one case through every stratum of the rulebook."""
+    book = book.for_kind(case.kind)
     engine = engine_for(book)
     known: dict[str, Any] = dict(case.facts)
+    if case.area is not None:
+        known["area"] = case.area
     assumed = []
     for name, spec in book.facts.items():
         if name not in known and spec.default is not None:

@@ -13,7 +13,7 @@ from mappa_rules import conditions
 from mappa_rules.documents import parse_text
 from mappa_rules.errors import RulesetError
 from mappa_rules.ruleset import (
-    OUTCOME_KEYS, ClauseSpec, DerivedSpec, FactSpec, IndexSpec, Rule, Rulebook, RuleSpec, RulesetFileSpec,
+    OUTCOME_KEYS, AreaSpec, ClauseSpec, DerivedSpec, FactSpec, IndexSpec, Rule, Rulebook, RuleSpec, RulesetFileSpec,
 )
 
 # durable-rules holds at most 252 user properties in one fact; keep a margin for our marker fields.
@@ -44,7 +44,9 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
     clauses_path = _first_existing(folder / "clauses.yaml", shipped / "clauses.yaml")
     facts = {name: _model(FactSpec, spec, facts_path, name) for name, spec in _mapping(facts_path).items()}
     clauses = {cid: _model(ClauseSpec, spec, clauses_path, cid) for cid, spec in _mapping(clauses_path).items()}
-    for path in (index_path, facts_path, clauses_path):
+    areas_path = _first_existing(folder / "areas.yaml", shipped / "areas.yaml")
+    areas = {name: _model(AreaSpec, spec, areas_path, name) for name, spec in _mapping(areas_path).items()}
+    for path in (index_path, facts_path, clauses_path, areas_path):
         _hash_file(digest, path)
 
     files: list[tuple[Path, RulesetFileSpec]] = []
@@ -58,14 +60,14 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
     derived = _collect_derived(files, facts)
     specs = [(path, spec) for path, file_spec in files for spec in file_spec.rules]
     _check_ids(specs, clauses)
-    parsed = {spec.id: _parse_rule(path, spec, facts, derived) for path, spec in specs}
+    parsed = {spec.id: _parse_rule(path, spec, facts, derived, areas) for path, spec in specs}
     if len(facts) + len(derived) > MAX_FACT_PROPERTIES:
         raise RulesetError(str(folder), f"{len(facts) + len(derived)} facts and derived facts exceed the engine's limit of {MAX_FACT_PROPERTIES} properties in one fact")
     strata = _stratify(specs, parsed, derived)
     rules = tuple(
         Rule(
             id=spec.id, title=spec.title, when=parsed[spec.id][0], then=spec.then, because=spec.because,
-            cites=tuple(spec.cites), file=path.name, reads=parsed[spec.id][1], stratum=strata[spec.id],
+            cites=tuple(spec.cites), file=path.name, area=spec.area, reads=parsed[spec.id][1], stratum=strata[spec.id],
             report_unmet=spec.report_unmet if spec.report_unmet is not None else _derives_only(spec),
             sets=dict(spec.then.set or {}),
         )
@@ -73,10 +75,24 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
     )
     depth = max(r.stratum for r in rules) + 1
     grouped = tuple(tuple(r for r in rules if r.stratum == s) for s in range(depth))
-    return Rulebook(
+    book = Rulebook(
         name=index.name, version=index.version, title=index.title, sha256=digest.hexdigest(),
         source=str(folder), facts=facts, clauses=clauses, derived=derived, rules=rules, strata=grouped,
+        kinds={kind: tuple(files) for kind, files in index.kinds.items()}, areas=areas,
     )
+    _check_kinds(book, index_path)
+    return book
+
+
+def _check_kinds(book: Rulebook, index_path: Path) -> None:
+    """Each kind's files must settle every derived fact their rules read."""
+    for kind in book.kinds:
+        view = book.for_kind(kind)
+        set_here = {n for r in view.rules for n in (*r.sets, *(r.then.ambiguous or {}))}
+        for rule in view.rules:
+            for name in rule.reads:
+                if name in book.derived and name not in set_here:
+                    raise RulesetError(str(index_path), f"kind '{kind}': rule {rule.id} ({rule.file}) reads derived fact '{name}', which no file of this kind sets")
 
 
 def _derives_only(spec: RuleSpec) -> bool:
@@ -170,7 +186,8 @@ def _check_ids(specs: list[tuple[Path, RuleSpec]], clauses: dict[str, ClauseSpec
             raise RulesetError(str(path), f"rule id names clause '{clause}' but 'cites' does not include it", spec.id)
 
 
-def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived: dict[str, DerivedSpec]) -> tuple[conditions.Condition, tuple[str, ...]]:
+def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived: dict[str, DerivedSpec],
+                areas: dict[str, AreaSpec]) -> tuple[conditions.Condition, tuple[str, ...]]:
     def fail(reason: str) -> RulesetError:
         return RulesetError(str(path), reason, spec.id)
 
@@ -178,6 +195,11 @@ def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived:
         when = conditions.parse(spec.when)
     except ValueError as exc:
         raise fail(str(exc)) from None
+    if spec.area is not None:  # a local procedure: the case's area must be this area or one it covers
+        if spec.area not in areas:
+            raise fail(f"area: '{spec.area}' is not an area of areas.yaml (known: {', '.join(areas)})")
+        covered = (spec.area, *areas[spec.area].includes)
+        when = conditions.All((conditions.Atom("area", "in", covered), when))
     reads: list[str] = []
     for atom in conditions.atoms(when):
         if atom.fact in facts:
@@ -227,6 +249,7 @@ def _check_atom_value(atom: conditions.Atom, kind: str, allowed: list | None, fa
             "enum": isinstance(value, str) and (allowed is None or value in allowed),
             "levels": isinstance(value, int) and not isinstance(value, bool),
             "date": isinstance(value, str),
+            "text": isinstance(value, str),
         }[kind]
         if kind == "int" and ok and allowed is not None:
             ok = value in allowed

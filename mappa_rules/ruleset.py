@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +24,7 @@ class _Strict(BaseModel):
 class FactSpec(_Strict):
     """One input fact of the vocabulary (`rulesets/facts.yaml`)."""
 
-    type: Literal["bool", "enum", "int", "number", "date"]
+    type: Literal["bool", "enum", "int", "number", "date", "text"]
     meaning: str
     values: list[str] | None = None
     min: float | None = None
@@ -32,6 +32,7 @@ class FactSpec(_Strict):
     nullable: bool = False
     default: bool | int | str | None = None
     default_reason: str | None = None
+    top_level: bool = False
 
 
 class ClauseSpec(_Strict):
@@ -63,11 +64,19 @@ class ThenSpec(_Strict):
     advice: bool = False
 
 
+class AreaSpec(_Strict):
+    """An area with a local procedure, and the areas it covers (`rulesets/areas.yaml`)."""
+
+    title: str
+    includes: list[str] = []
+
+
 class RuleSpec(_Strict):
     """One rule as written in a ruleset file."""
 
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
+    area: str | None = None
     when: dict
     then: ThenSpec
     because: str = Field(min_length=1)
@@ -85,12 +94,17 @@ class RulesetFileSpec(_Strict):
 
 
 class IndexSpec(_Strict):
-    """`rulesets/index.yaml`: the version and the files that make up the rulebook."""
+    """`rulesets/index.yaml`: the version, and the ruleset files each kind of input is evaluated by."""
 
     name: str
     version: str
     title: str
-    files: list[str] = Field(min_length=1)
+    kinds: dict[str, list[str]] = Field(min_length=1)
+
+    @property
+    def files(self) -> list[str]:
+        """Every ruleset file, in the order the kinds first name them."""
+        return list(dict.fromkeys(f for files in self.kinds.values() for f in files))
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,7 @@ class Rule:
     because: str
     cites: tuple[str, ...]
     file: str
+    area: str | None
     reads: tuple[str, ...]
     stratum: int
     report_unmet: bool
@@ -132,6 +147,9 @@ class Rulebook:
     derived: dict[str, DerivedSpec]
     rules: tuple[Rule, ...]
     strata: tuple[tuple[Rule, ...], ...] = field(repr=False)
+    kinds: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    areas: dict[str, AreaSpec] = field(default_factory=dict, repr=False)
+    kind: str | None = None
     _setters: dict[str, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, Rule] = field(init=False, repr=False, compare=False)
     required_when: dict[str, Condition] = field(init=False, repr=False, compare=False)
@@ -145,6 +163,34 @@ class Rulebook:
         object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
         required = {name: parse(d.required_when) for name, d in self.derived.items() if d.required_when is not None}
         object.__setattr__(self, "required_when", required)
+
+    def for_kind(self, kind: str) -> "Rulebook":
+        """The rules of this kind's files only, restratified: what evaluates an input of that kind."""
+        if self.kind == kind:
+            return self
+        views = self.__dict__.setdefault("_views", {})
+        if kind not in views:
+            files = self.kinds[kind]
+            chosen = [r for r in self.rules if r.file in files]
+            renumber = {s: n for n, s in enumerate(sorted({r.stratum for r in chosen}))}
+            rules = tuple(replace(r, stratum=renumber[r.stratum]) for r in chosen)
+            names = {n for r in rules for n in (*r.reads, *r.sets, *(r.then.ambiguous or {}))}
+            views[kind] = replace(
+                self, rules=rules, kind=kind, derived={n: d for n, d in self.derived.items() if n in names},
+                strata=tuple(tuple(r for r in rules if r.stratum == n) for n in range(len(renumber))),
+            )
+        return views[kind]
+
+    @property
+    def facts_used(self) -> tuple[str, ...]:
+        """The input facts the rules read, in vocabulary order: all a case of this kind may give."""
+        read = {f for r in self.rules for f in r.reads}
+        return tuple(name for name in self.facts if name in read)
+
+    def local_areas(self) -> list[str]:
+        """Areas with a local procedure among these rules, each with the areas it covers."""
+        named = dict.fromkeys(r.area for r in self.rules if r.area)
+        return [a for area in named for a in (area, *self.areas[area].includes)]
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id."""

@@ -31,15 +31,6 @@ def test_editing_a_because_changes_the_rationale(draft: Path, run) -> None:
     assert result["fired"][0]["because"].endswith("LOW BY DEFINITION.")
 
 
-def test_removing_a_rule_file_removes_its_outcomes(draft: Path, run) -> None:
-    index = draft / "index.yaml"
-    index.write_text(index.read_text().replace("  - risk.yaml\n", ""))
-    levels = draft / "levels.yaml"  # levels read risk_level: declare it there instead
-    levels.write_text(levels.read_text().replace("derived:\n", "derived:\n  risk_level: {type: enum, values: [low, medium, high, very_high], meaning: not derived here}\n", 1))
-    result = run(neutral=False, rulebook=load_rulebook(draft), identifiable_indicators=False)
-    assert "risk_level" not in result["outcomes"]
-
-
 def test_cli_runs_a_draft_ruleset_folder(draft: Path, tmp_path: Path) -> None:
     text = (draft / "categories.yaml").read_text()
     (draft / "categories.yaml").write_text(text.replace("{fact: custody_months, gte: 12}", "{fact: custody_months, gte: 11}", 1))

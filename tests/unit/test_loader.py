@@ -72,7 +72,7 @@ def test_cli_refuses_a_broken_ruleset_and_evaluates_nothing(draft: Path) -> None
 
 
 def test_index_naming_a_missing_file_is_refused(draft: Path) -> None:
-    replace(draft / "index.yaml", "  - levels.yaml", "  - levels.yaml\n  - housing.yaml")
+    replace(draft / "index.yaml", "levels.yaml]", "levels.yaml, housing.yaml]")
     with pytest.raises(RulesetError, match="lists 'housing.yaml', which does not exist"):
         load_rulebook(draft)
 
@@ -107,3 +107,15 @@ def test_content_hash_changes_with_any_rule(draft: Path, book) -> None:
     assert load_rulebook(draft).sha256 == book.sha256
     replace(draft / "risk.yaml", "which is the definition of Low.", "the definition of Low.")
     assert load_rulebook(draft).sha256 != book.sha256
+
+
+def test_a_kind_must_include_the_files_that_settle_what_its_rules_read(draft: Path) -> None:
+    replace(draft / "index.yaml", "kinds:\n", "kinds:\n  levels_only: [levels.yaml]\n")
+    with pytest.raises(RulesetError, match="kind 'levels_only': rule LVL-2 .* reads derived fact 'risk_level', which no file of this kind sets"):
+        load_rulebook(draft)
+
+
+def test_an_unknown_area_on_a_rule_is_refused(draft: Path) -> None:
+    replace(draft / "risk.yaml", "  - id: RISK-CUSTODY\n", "  - id: RISK-CUSTODY\n    area: Atlantis\n")
+    with pytest.raises(RulesetError, match="rule RISK-CUSTODY: area: 'Atlantis' is not an area"):
+        load_rulebook(draft)
