@@ -11,12 +11,14 @@ interpreter: any disagreement is an EvaluationError, never a silent answer.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mappa_rules import conditions
+from mappa_rules import calendar, conditions
+from mappa_rules.calendar import Computed
 from mappa_rules.case import Case
 from mappa_rules.engine import engine_for
 from mappa_rules.errors import CaseError, EvaluationError
@@ -46,14 +48,19 @@ class Evaluation:
     verdicts: dict[str, bool | None]
     ambiguities: list[Ambiguity] = field(default_factory=list)
     assumed: list[dict[str, Any]] = field(default_factory=list)
+    computed: dict[str, Computed] = field(default_factory=dict)
+    convention: str = "count_from_next_day"
 
     def fired(self) -> list[Rule]:
         """Fired rules in evaluation order (stratum, then ruleset order)."""
         return [r for stratum in self.book.strata for r in stratum if self.verdicts.get(r.id) is True]
 
 
-def run(case: Case, book: Rulebook) -> Evaluation:
-    """Evaluate one case through every stratum of the rulebook."""
+def run(case: Case, book: Rulebook, convention: str | None = None) -> Evaluation:
+    """Evaluate one case through every stratum of its kind's rules.
+
+    `convention` overrides the ruleset's setting for a clock that starts on a non-working day.
+    """
     book = book.for_kind(case.kind)
     engine = engine_for(book)
     known: dict[str, Any] = dict(case.facts)
@@ -64,7 +71,14 @@ def run(case: Case, book: Rulebook) -> Evaluation:
         if name not in known and spec.default is not None:
             known[name] = spec.default
             assumed.append({"fact": name, "value": spec.default, "reason": spec.default_reason or "vocabulary default"})
-    evaluation = Evaluation(case=case, book=book, known=known, verdicts={}, assumed=assumed)
+    evaluation = Evaluation(case=case, book=book, known=known, verdicts={}, assumed=assumed,
+                            convention=convention or book.start_convention)
+    for name, spec in book.computed.items():  # declared order: each reads inputs or earlier ones
+        function, args = spec.function
+        result = calendar.compute(function, args, known, evaluation.convention)  # type: ignore[arg-type]
+        if result is not None:
+            known[name] = result.value
+            evaluation.computed[name] = result
     settled: set[str] = set()
     for number, stratum in enumerate(book.strata):
         ready = [d for d in book.derived if d not in settled and book.settled_after(d) < number]
@@ -98,9 +112,14 @@ def _settle(evaluation: Evaluation, names: list[str]) -> None:
         setting = [r for r in setters if name in r.sets]
         values: dict[str, tuple[Any, list[str]]] = {}
         for rule in (r for r in setting if verdicts[r.id] is True):
-            value = rule.sets[name]
-            values.setdefault(json.dumps(value), (value, []))[1].append(rule.id)
-        if len(values) > 1:
+            value = resolve(rule.sets[name], known)
+            values.setdefault(json.dumps(value, default=str), (value, []))[1].append(rule.id)
+        combine = book.derived[name].combine
+        if combine == "union" and values:
+            known[name] = list(dict.fromkeys(v for value, _ in values.values() for v in value))
+        elif combine == "earliest" and values:
+            known[name] = min(value for value, _ in values.values())
+        elif len(values) > 1:
             candidates = tuple(v for v, _ in values.values())
             rules = tuple(rid for _, ids in values.values() for rid in ids)
             said = "; ".join(f"{', '.join(ids)} give {json.dumps(v)}" for v, ids in values.values())
@@ -110,6 +129,15 @@ def _settle(evaluation: Evaluation, names: list[str]) -> None:
             known[name] = next(iter(values.values()))[0]
         elif all(verdicts[r.id] is False for r in setters):
             known[name] = False if book.derived[name].type == "bool" else None
+
+
+def resolve(value: Any, known: dict[str, Any]) -> Any:
+    """A conclusion's value: a literal, `{fact: name}` (that fact's value) or `{format: text}`."""
+    if isinstance(value, dict) and "fact" in value:
+        return known[value["fact"]]
+    if isinstance(value, dict) and "format" in value:
+        return value["format"].format(**{k: v for k, v in known.items() if isinstance(k, str)})
+    return value
 
 
 def _for_durable(known: dict[str, Any]) -> dict[str, Any]:
@@ -142,6 +170,6 @@ def show(value: Any) -> str:
         return str(int(value))
     if isinstance(value, list):
         return ", ".join(show(v) for v in value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+    if isinstance(value, dt.date):
+        return calendar.show_date(value)
     return str(value).replace("_", " ")

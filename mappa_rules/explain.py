@@ -6,9 +6,11 @@ renders this object and nothing else.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from mappa_rules import conditions
+from mappa_rules.calendar import CONVENTIONS
 from mappa_rules.case import Case
 from mappa_rules.evaluator import Evaluation, render_because, run, show
 from mappa_rules.ruleset import Rule, Rulebook
@@ -16,9 +18,9 @@ from mappa_rules.ruleset import Rule, Rulebook
 INVALID = "invalid_reason"
 
 
-def assess(case: Case, book: Rulebook) -> dict[str, Any]:
-    """Evaluate a case and explain the answer."""
-    return explain(run(case, book))
+def assess(case: Case, book: Rulebook, convention: str | None = None) -> dict[str, Any]:
+    """Evaluate a case and explain the answer (`convention`: see `calendar.CONVENTIONS`)."""
+    return explain(run(case, book, convention))
 
 
 def explain(ev: Evaluation) -> dict[str, Any]:
@@ -50,7 +52,7 @@ def explain(ev: Evaluation) -> dict[str, Any]:
     status = "ambiguous" if ev.ambiguities else "undetermined" if undetermined else "decided"
     fired = [_fired_entry(ev, rule) for rule in ev.fired()]
     cited = sorted({cid for entry in fired for cid in entry["cites"]} | {cid for r in _unmet_rules(ev) for cid in r.cites})
-    return {
+    result = {
         "case_id": ev.case.case_id,
         "kind": ev.case.kind,
         "area": ev.case.area,
@@ -66,6 +68,63 @@ def explain(ev: Evaluation) -> dict[str, Any]:
         "citations": {cid: {"title": book.clauses[cid].title, "sources": book.clauses[cid].sources} for cid in cited},
         "ruleset": {"name": book.name, "version": book.version, "sha256": book.sha256},
     }
+    steps = _next_steps(ev)
+    if steps:
+        result["next_steps"] = steps
+    deadlines = _deadlines(ev)
+    if deadlines:
+        result["deadlines"] = deadlines
+        result["calendar"] = {"start_convention": ev.convention, "meaning": CONVENTIONS[ev.convention],
+                              "bank_holidays": "England and Wales (holidays.UK, subdiv ENG), substitute days included"}
+    local = _local_procedure(ev)
+    if local:
+        result["local_procedure"] = local
+    return _plain(result)
+
+
+def _next_steps(ev: Evaluation) -> list[dict[str, Any]]:
+    """Fired step rules in their declared order: what happens next, each with its clause."""
+    steps = [r for r in ev.fired() if r.then.next_step is not None]
+    steps.sort(key=lambda r: r.then.next_step)
+    return [{"order": n, "step": render_because(r, ev.known), "rule": r.id, "cites": list(r.cites)}
+            for n, r in enumerate(steps, start=1)]
+
+
+def _deadlines(ev: Evaluation) -> list[dict[str, Any]]:
+    """Every computed date a fired rule used, with how it was computed."""
+    used = {f for r in ev.fired() for f in (*r.reads, *(v["fact"] for v in r.sets.values() if isinstance(v, dict) and "fact" in v))}
+    out = []
+    for name, computed in ev.computed.items():
+        if name in used and isinstance(computed.value, dt.date):
+            spec = ev.book.computed[name]
+            out.append({"name": name, "date": computed.value, "how": computed.how, "meaning": spec.meaning, "cites": list(spec.cites)})
+    return out
+
+
+def _local_procedure(ev: Evaluation) -> dict[str, Any] | None:
+    """Whether the case's area has a local procedure for this kind; said plainly when it has none."""
+    local = ev.book.local_areas()
+    if not local:
+        return None
+    area = ev.case.area
+    if area is None:
+        return {"area": None, "encoded": False,
+                "note": f"No area given: local procedures ({', '.join(dict.fromkeys(r.area for r in ev.book.rules if r.area))}) cannot apply."}
+    if area in local:
+        return {"area": area, "encoded": True, "note": f"Local procedure for {area} applied where it differs from national rules."}
+    return {"area": area, "encoded": False,
+            "note": f"No local procedure is encoded for {area}: national rules only (local procedures are encoded for {', '.join(local)})."}
+
+
+def _plain(value: Any) -> Any:
+    """Dates as ISO text, recursively: the result is plain JSON data."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _in_scope(ev: Evaluation, name: str) -> bool:

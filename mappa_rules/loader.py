@@ -9,11 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from mappa_rules import conditions
+from mappa_rules import calendar, conditions
 from mappa_rules.documents import parse_text
 from mappa_rules.errors import RulesetError
 from mappa_rules.ruleset import (
-    OUTCOME_KEYS, AreaSpec, ClauseSpec, DerivedSpec, FactSpec, IndexSpec, Rule, Rulebook, RuleSpec, RulesetFileSpec,
+    OUTCOME_KEYS, AreaSpec, ClauseSpec, ComputedSpec, DerivedSpec, FactSpec, IndexSpec, Rule, Rulebook, RuleSpec, RulesetFileSpec,
 )
 
 # durable-rules holds at most 252 user properties in one fact; keep a margin for our marker fields.
@@ -46,7 +46,11 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
     clauses = {cid: _model(ClauseSpec, spec, clauses_path, cid) for cid, spec in _mapping(clauses_path).items()}
     areas_path = _first_existing(folder / "areas.yaml", shipped / "areas.yaml")
     areas = {name: _model(AreaSpec, spec, areas_path, name) for name, spec in _mapping(areas_path).items()}
-    for path in (index_path, facts_path, clauses_path, areas_path):
+    calendar_path = _first_existing(folder / "calendar.yaml", shipped / "calendar.yaml")
+    convention = _mapping(calendar_path).get("start_convention")
+    if convention not in calendar.CONVENTIONS:
+        raise RulesetError(str(calendar_path), f"start_convention must be one of {', '.join(calendar.CONVENTIONS)}, got {convention!r}")
+    for path in (index_path, facts_path, clauses_path, areas_path, calendar_path):
         _hash_file(digest, path)
 
     files: list[tuple[Path, RulesetFileSpec]] = []
@@ -58,9 +62,10 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
         _hash_file(digest, path)
 
     derived = _collect_derived(files, facts)
+    computed = _collect_computed(files, facts, derived, clauses)
     specs = [(path, spec) for path, file_spec in files for spec in file_spec.rules]
     _check_ids(specs, clauses)
-    parsed = {spec.id: _parse_rule(path, spec, facts, derived, areas) for path, spec in specs}
+    parsed = {spec.id: _parse_rule(path, spec, facts, derived, areas, computed) for path, spec in specs}
     if len(facts) + len(derived) > MAX_FACT_PROPERTIES:
         raise RulesetError(str(folder), f"{len(facts) + len(derived)} facts and derived facts exceed the engine's limit of {MAX_FACT_PROPERTIES} properties in one fact")
     strata = _stratify(specs, parsed, derived)
@@ -79,6 +84,7 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
         name=index.name, version=index.version, title=index.title, sha256=digest.hexdigest(),
         source=str(folder), facts=facts, clauses=clauses, derived=derived, rules=rules, strata=grouped,
         kinds={kind: tuple(files) for kind, files in index.kinds.items()}, areas=areas,
+        computed=computed, start_convention=convention,
     )
     _check_kinds(book, index_path)
     return book
@@ -170,6 +176,39 @@ def _collect_derived(files: list[tuple[Path, RulesetFileSpec]], facts: dict[str,
     return derived
 
 
+def _collect_computed(files: list[tuple[Path, RulesetFileSpec]], facts: dict[str, FactSpec],
+                      derived: dict[str, DerivedSpec], clauses: dict[str, ClauseSpec]) -> dict[str, ComputedSpec]:
+    """Computed facts in declaration order; each reads input dates or computed dates declared before it."""
+    computed: dict[str, ComputedSpec] = {}
+    for path, spec in files:
+        for name, decl in spec.computed.items():
+            def fail(reason: str, name: str = name, path: Path = path) -> RulesetError:
+                return RulesetError(str(path), f"computed fact '{name}': {reason}")
+
+            if name in facts or name in derived or name in computed:
+                raise fail("the name is already a fact")
+            try:
+                function, args = decl.function
+            except ValueError as exc:
+                raise fail(str(exc)) from None
+            if set(args) != set(calendar.ARGUMENTS[function]):
+                raise fail(f"{function} takes {', '.join(calendar.ARGUMENTS[function])}, got {', '.join(sorted(args))}")
+            for key, value in args.items():
+                if key == "days":
+                    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                        raise fail(f"days must be a whole number of days, got {value!r}")
+                    continue
+                is_date = (value in facts and facts[value].type == "date") or (
+                    value in computed and calendar.RESULT_TYPE[computed[value].function[0]] == "date")
+                if not is_date:
+                    raise fail(f"{key}: '{value}' is not a date fact declared before it")
+            for cid in decl.cites:
+                if cid not in clauses:
+                    raise fail(f"cites unknown clause '{cid}'")
+            computed[name] = decl
+    return computed
+
+
 def _check_ids(specs: list[tuple[Path, RuleSpec]], clauses: dict[str, ClauseSpec]) -> None:
     seen: dict[str, Path] = {}
     for path, spec in specs:
@@ -187,7 +226,7 @@ def _check_ids(specs: list[tuple[Path, RuleSpec]], clauses: dict[str, ClauseSpec
 
 
 def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived: dict[str, DerivedSpec],
-                areas: dict[str, AreaSpec]) -> tuple[conditions.Condition, tuple[str, ...]]:
+                areas: dict[str, AreaSpec], computed: dict[str, ComputedSpec]) -> tuple[conditions.Condition, tuple[str, ...]]:
     def fail(reason: str) -> RulesetError:
         return RulesetError(str(path), reason, spec.id)
 
@@ -207,16 +246,29 @@ def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived:
         elif atom.fact in derived:
             decl = derived[atom.fact]
             _check_atom_value(atom, decl.type, decl.values, fail, True)
+        elif atom.fact in computed:
+            _check_atom_value(atom, calendar.RESULT_TYPE[computed[atom.fact].function[0]], None, fail, True)
         else:
             raise fail(f"when: unknown fact '{atom.fact}'")
         if atom.fact not in reads:
             reads.append(atom.fact)
     then = spec.then
-    if not (then.set or then.ambiguous or then.invalid or then.reject or then.advice):
-        raise fail("then: concludes nothing (give set, ambiguous, invalid, reject or advice)")
+    if not (then.set or then.ambiguous or then.invalid or then.reject or then.advice or then.next_step is not None):
+        raise fail("then: concludes nothing (give set, ambiguous, invalid, reject, advice or next_step)")
+    known_names = set(facts) | set(derived) | set(computed)
     for name, value in (then.set or {}).items():
         if name not in derived:
             raise fail(f"then.set: '{name}' is not a declared derived fact")
+        if isinstance(value, dict):
+            if set(value) not in ({"fact"}, {"format"}):
+                raise fail(f"then.set.{name}: a value is a literal, {{fact: NAME}} or {{format: TEXT}}, got {value}")
+            named = [value["fact"]] if "fact" in value else _PLACEHOLDER.findall(value["format"])
+            for fact in named:
+                if fact not in known_names:
+                    raise fail(f"then.set.{name}: '{fact}' is not a fact")
+                if fact not in reads:
+                    raise fail(f"then.set.{name}: takes its value from '{fact}', which the rule's conditions must read")
+            continue
         _check_value(name, value, derived[name], fail)
     for name, candidates in (then.ambiguous or {}).items():
         if name not in derived or derived[name].outcome is None:
@@ -228,7 +280,7 @@ def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived:
         if named is not None and named not in facts:
             raise fail(f"then.{key}: '{named}' is not a fact of the vocabulary")
     for placeholder in _PLACEHOLDER.findall(spec.because):
-        if placeholder not in facts and placeholder not in derived:
+        if placeholder not in known_names:
             raise fail(f"because: '{{{placeholder}}}' is not a fact")
     return when, tuple(reads)
 
@@ -239,6 +291,8 @@ def _check_atom_value(atom: conditions.Atom, kind: str, allowed: list | None, fa
         raise fail(f"when: '{atom.op}' compares numbers, but '{atom.fact}' is {kind}")
     for value in values:
         if value is None:
+            if atom.op == "is_not":  # `is_not: null` tests that a fact is given (and not null)
+                continue
             if not (nullable and atom.op == "is"):
                 raise fail(f"when: '{atom.fact}' {atom.op} null is not allowed (test null only with 'is: null' on a nullable fact)")
             continue
@@ -263,6 +317,8 @@ def _check_value(name: str, value: Any, decl: DerivedSpec, fail: Any) -> None:
         return
     if decl.type == "levels":
         ok = isinstance(value, list) and all(v in (1, 2, 3) and not isinstance(v, bool) for v in value)
+    elif decl.type == "list":
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     elif decl.type == "bool":
         ok = isinstance(value, bool)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -13,7 +14,7 @@ OUTCOME_KEYS = (
     "eligible", "category", "category4_kind", "allowed_levels", "recommended_level", "risk_level",
     "cppc_referral_to_consider", "complaint_route", "appeal_to", "escalation_level",
     "escalate_same_working_day", "escalate_to", "deadline", "within_deadline",
-    "spoc_notice_compliant",
+    "spoc_notice_compliant", "referral_valid",
 )
 
 
@@ -44,14 +45,39 @@ class ClauseSpec(_Strict):
 
 
 class DerivedSpec(_Strict):
-    """A fact the rules conclude; with `outcome`, it is reported under that outcome key."""
+    """A fact the rules conclude; with `outcome`, it is reported under that outcome key.
 
-    type: Literal["bool", "int", "enum", "levels"]
+    `combine` says what several fired rules setting it give: `one` value (different values are a
+    conflict, reported as ambiguous), the `union` of their lists, or the `earliest` of their dates.
+    """
+
+    type: Literal["bool", "int", "enum", "levels", "text", "list", "date"]
     meaning: str
     values: list[Any] | None = None
     outcome: str | None = None
     required: Literal["always", "optional"] = "optional"
     required_when: dict | None = None
+    combine: Literal["one", "union", "earliest"] = "one"
+
+
+class ComputedSpec(_Strict):
+    """A fact computed from the case's dates by one calendar function (see `calendar.py`)."""
+
+    meaning: str
+    cites: list[str] = Field(min_length=1)
+    working_days_after: dict[str, Any] | None = None
+    calendar_days_before: dict[str, Any] | None = None
+    on_or_before: dict[str, Any] | None = None
+    before: dict[str, Any] | None = None
+    is_working_day: dict[str, Any] | None = None
+
+    @property
+    def function(self) -> tuple[str, dict[str, Any]]:
+        """The one function this fact applies, with its arguments."""
+        chosen = [(name, args) for name, args in self.model_dump(exclude={"meaning", "cites"}).items() if args is not None]
+        if len(chosen) != 1:
+            raise ValueError(f"give exactly one calendar function, got {len(chosen)}")
+        return chosen[0]
 
 
 class ThenSpec(_Strict):
@@ -62,6 +88,7 @@ class ThenSpec(_Strict):
     invalid: str | None = None
     reject: str | None = None
     advice: bool = False
+    next_step: int | None = None
 
 
 class AreaSpec(_Strict):
@@ -90,6 +117,7 @@ class RulesetFileSpec(_Strict):
     ruleset: str
     title: str
     derived: dict[str, DerivedSpec] = {}
+    computed: dict[str, ComputedSpec] = {}
     rules: list[RuleSpec] = Field(min_length=1)
 
 
@@ -130,7 +158,9 @@ class Rule:
         for name in ("reject", "invalid", "ambiguous"):
             if getattr(self.then, name):
                 return name
-        return "derive" if self.then.set else "advice"
+        if self.then.set:
+            return "derive"
+        return "step" if self.then.next_step is not None else "advice"
 
 
 @dataclass(frozen=True)
@@ -147,6 +177,8 @@ class Rulebook:
     derived: dict[str, DerivedSpec]
     rules: tuple[Rule, ...]
     strata: tuple[tuple[Rule, ...], ...] = field(repr=False)
+    computed: dict[str, ComputedSpec] = field(default_factory=dict, repr=False)
+    start_convention: str = "count_from_next_day"
     kinds: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     areas: dict[str, AreaSpec] = field(default_factory=dict, repr=False)
     kind: str | None = None
@@ -174,9 +206,13 @@ class Rulebook:
             chosen = [r for r in self.rules if r.file in files]
             renumber = {s: n for n, s in enumerate(sorted({r.stratum for r in chosen}))}
             rules = tuple(replace(r, stratum=renumber[r.stratum]) for r in chosen)
-            names = {n for r in rules for n in (*r.reads, *r.sets, *(r.then.ambiguous or {}))}
+            names = {n for r in rules for n in (*r.reads, *r.sets, *_set_from(r), *(r.then.ambiguous or {}))}
+            for name in reversed(list(self.computed)):  # computed facts and the computed facts they read
+                if name in names:
+                    names.update(self.computed[name].function[1].values())
             views[kind] = replace(
                 self, rules=rules, kind=kind, derived={n: d for n, d in self.derived.items() if n in names},
+                computed={n: c for n, c in self.computed.items() if n in names},
                 strata=tuple(tuple(r for r in rules if r.stratum == n) for n in range(len(renumber))),
             )
         return views[kind]
@@ -184,7 +220,8 @@ class Rulebook:
     @property
     def facts_used(self) -> tuple[str, ...]:
         """The input facts the rules read, in vocabulary order: all a case of this kind may give."""
-        read = {f for r in self.rules for f in r.reads}
+        read = {f for r in self.rules for f in (*r.reads, *_set_from(r))}
+        read.update(v for c in self.computed.values() for v in c.function[1].values() if isinstance(v, str))
         return tuple(name for name in self.facts if name in read)
 
     def local_areas(self) -> list[str]:
@@ -203,3 +240,14 @@ class Rulebook:
     def settled_after(self, derived_name: str) -> int:
         """The last stratum whose rules can set this derived fact (-1: no rule sets it)."""
         return max((r.stratum for r in self._setters[derived_name]), default=-1)
+
+
+def _set_from(rule: Rule) -> list[str]:
+    """Facts a rule's conclusion takes values from (`{fact: name}` or `{format: "...{name}..."}`)."""
+    names: list[str] = []
+    for value in rule.sets.values():
+        if isinstance(value, dict) and "fact" in value:
+            names.append(value["fact"])
+        elif isinstance(value, dict) and "format" in value:
+            names.extend(field for _, field, _, _ in string.Formatter().parse(value["format"]) if field)
+    return names
