@@ -121,8 +121,8 @@ def truth(node: Condition, facts: dict[str, Any]) -> bool | None:
         got = facts[node.fact]
         if got is None:
             return node.op == "is" and node.value is None
-        if node.value is None:
-            return False
+        if node.value is None:  # `is_not: null` tests that the fact is given and not null
+            return node.op == "is_not"
         return _COMPARE[node.op](got, node.value)
     values = [truth(item, facts) for item in node.items]
     if isinstance(node, All):

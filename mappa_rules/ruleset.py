@@ -42,6 +42,7 @@ class ClauseSpec(_Strict):
     title: str
     sources: list[str] = Field(min_length=1)
     kind: Literal["normative", "informational"] = "normative"
+    enforced_by: str | None = None
 
 
 class DerivedSpec(_Strict):
@@ -118,7 +119,7 @@ class RulesetFileSpec(_Strict):
     title: str
     derived: dict[str, DerivedSpec] = {}
     computed: dict[str, ComputedSpec] = {}
-    rules: list[RuleSpec] = Field(min_length=1)
+    rules: list[RuleSpec] = []
 
 
 class IndexSpec(_Strict):

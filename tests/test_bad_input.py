@@ -30,7 +30,7 @@ BAD_CASES = [
     ("yaml", "as_of: 2026-02-30\nfacts: {}", "as_of", "'2026-02-30' is not a real date", "VAL-2"),
     ("yaml", "as_of: 20261123\nfacts: {}", "as_of", "must be an ISO date", "VAL-2"),
     ("yaml", "facts: {concern_date: 2026-11-02}", "facts.concern_date", "not used by a 'case'", "VAL-2"),
-    ("yaml", "kind: complaint\nfacts: {}", "kind", "unknown kind 'complaint'", "VAL-2"),
+    ("yaml", "kind: complaynt\nfacts: {}", "kind", "unknown kind 'complaynt' (did you mean 'complaint'?)", "VAL-2"),
     ("yaml", "fact: {}", "fact", "did you mean 'facts'", "VAL-2"),
     ("yaml", "facts: {area: Merseyside}", "facts.area", "belongs at the top level", "VAL-2"),
     ("yaml", "facts: [1, 2]", "facts", "must be a mapping", "VAL-2"),

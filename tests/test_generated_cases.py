@@ -23,7 +23,7 @@ CASES = 1500
 
 def generate(book: Rulebook, rng: random.Random) -> dict:
     """A random case over the facts the rules read; each fact absent with some probability."""
-    read = {fact for rule in book.rules for fact in rule.reads if fact in book.facts}
+    read = set(book.for_kind("case").facts_used)
     facts = {}
     for name in sorted(read):
         spec = book.facts[name]

@@ -28,6 +28,11 @@ def test_null_matches_only_is_null() -> None:
     assert c.truth(c.parse({"fact": "x", "lt": 3}), {"x": None}) is False
 
 
+def test_is_not_null_tests_that_a_fact_is_given() -> None:
+    node = c.parse({"fact": "d", "is_not": None})
+    assert [c.truth(node, facts) for facts in ({"d": "2026-01-05"}, {"d": None}, {})] == [True, False, None]
+
+
 def test_booleans_are_not_numbers_but_ints_equal_floats() -> None:
     assert c.truth(c.parse({"fact": "x", "is": 1}), {"x": True}) is False
     assert c.truth(c.parse({"fact": "x", "is": 12}), {"x": 12.0}) is True
