@@ -11,6 +11,7 @@ from typing import Any, Callable
 import click
 
 from mappa_rules import __version__
+from mappa_rules.calendar import CONVENTIONS
 from mappa_rules.case import read_case
 from mappa_rules.errors import MappaError
 from mappa_rules.explain import assess
@@ -52,12 +53,19 @@ def main() -> None:
 @main.command("assess")
 @click.argument("case_file", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--start-convention",
+    type=click.Choice(list(CONVENTIONS)),
+    default=None,
+    help="How to count working days from a weekend or bank holiday (default: the rulesets' calendar.yaml).",
+)
 @RULESETS_OPTION
 @reports_errors
-def assess_command(case_file: str, fmt: str, rulesets_dir: Path | None) -> None:
-    """Assess one case file (YAML or JSON; - reads standard input)."""
+def assess_command(case_file: str, fmt: str, start_convention: str | None, rulesets_dir: Path | None) -> None:
+    """Assess one file of any kind: case, referral, complaint, disagreement, meeting_notice
+    (YAML or JSON; - reads standard input)."""
     book = load_rulebook(rulesets_dir)
-    result = assess(read_case(case_file, book), book)
+    result = assess(read_case(case_file, book), book, start_convention)
     click.echo(render(result, fmt), nl=False)
 
 

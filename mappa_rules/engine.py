@@ -100,14 +100,18 @@ def _first_line(exception_text: str) -> str:
     return message.split(", traceback [", 1)[0].splitlines()[0]
 
 
-_ENGINES: dict[str, RuleEngine] = {}
+_ENGINES: dict[tuple[str, str | None], RuleEngine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
 def engine_for(book: Rulebook) -> RuleEngine:
-    """The engine for this ruleset version, registered once per process and keyed by content hash."""
+    """The engine for this ruleset version and kind, registered once per process.
+
+    Keyed by content hash and kind: each kind's view of one version compiles to its own rulesets.
+    """
+    key = (book.sha256, book.kind)
     with _ENGINES_LOCK:
-        engine = _ENGINES.get(book.sha256)
+        engine = _ENGINES.get(key)
         if engine is None:
-            engine = _ENGINES[book.sha256] = RuleEngine(book)
+            engine = _ENGINES[key] = RuleEngine(book)
         return engine

@@ -33,8 +33,10 @@ def explain(ev: Evaluation) -> dict[str, Any]:
         if decl.outcome is None:
             continue
         in_scope = _in_scope(ev, name)
+        set_by_rule = any(name in r.sets for r in ev.fired())
         if name in known:
-            if in_scope or any(name in r.sets for r in ev.fired()):
+            optional_none = known[name] is None and decl.required == "optional" and name not in book.required_when
+            if set_by_rule or (in_scope and not optional_none):
                 outcomes[decl.outcome] = known[name]
         elif name not in ambiguous_names and in_scope:
             undetermined.append(name)
@@ -111,7 +113,10 @@ def _local_procedure(ev: Evaluation) -> dict[str, Any] | None:
         return {"area": None, "encoded": False,
                 "note": f"No area given: local procedures ({', '.join(dict.fromkeys(r.area for r in ev.book.rules if r.area))}) cannot apply."}
     if area in local:
-        return {"area": area, "encoded": True, "note": f"Local procedure for {area} applied where it differs from national rules."}
+        applied = [name for name in dict.fromkeys(r.area for r in ev.book.rules if r.area)
+                   if area == name or area in ev.book.areas[name].includes]
+        shown = ", ".join(name if name == area else f"{name} (covers {area})" for name in applied)
+        return {"area": area, "encoded": True, "note": f"Local procedure for this area: {shown}."}
     return {"area": area, "encoded": False,
             "note": f"No local procedure is encoded for {area}: national rules only (local procedures are encoded for {', '.join(local)})."}
 
@@ -154,7 +159,7 @@ def _collect_missing(ev: Evaluation, rules: list[Rule], outcome: str, out: dict,
         if ev.verdicts.get(rule.id) is not None or rule.id in seen:
             continue
         seen.add(rule.id)
-        for fact in conditions.missing(rule.when, ev.known):
+        for fact in _input_facts(ev, conditions.missing(rule.when, ev.known)):
             if fact in ev.book.derived:
                 _collect_missing(ev, ev.book.setters(fact), outcome, out, seen)
                 continue
@@ -163,6 +168,19 @@ def _collect_missing(ev: Evaluation, rules: list[Rule], outcome: str, out: dict,
                 entry["needed_by"].append(rule.id)
             if outcome not in entry["for"]:
                 entry["for"].append(outcome)
+
+
+def _input_facts(ev: Evaluation, names: list[str]) -> list[str]:
+    """A missing computed fact stands for the missing dates it is computed from."""
+    out: list[str] = []
+    for name in names:
+        if name in ev.book.computed:
+            args = ev.book.computed[name].function[1]
+            inputs = [v for k, v in args.items() if k != "days" and v not in ev.known]
+            out.extend(f for f in _input_facts(ev, inputs) if f not in out)
+        elif name not in out:
+            out.append(name)
+    return out
 
 
 def _concludes(book: Rulebook, rule: Rule) -> dict[str, Any]:

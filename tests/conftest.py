@@ -48,3 +48,14 @@ def draft(tmp_path: Path) -> Path:
     target = tmp_path / "rulesets"
     shutil.copytree(shipped_rulesets_dir(), target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
     return target
+
+
+@pytest.fixture(scope="session")
+def process(book: Rulebook) -> Callable[..., dict]:
+    """Assess an input of another kind: `process("complaint", "Merseyside", fact=value, ...)`."""
+
+    def _process(kind: str, area: str | None = None, convention: str | None = None, **facts: Any) -> dict:
+        data = {"kind": kind, "case_id": "T", "area": area, "facts": facts}
+        return assess(case_from_data(data, book, "test"), book, convention)
+
+    return _process

@@ -24,6 +24,17 @@ EXPECTED = {
     "ambiguous-registered-and-violent.yaml": ("ambiguous", {"eligible": True}, {"CAT-2x", "CAT-PREC"}),
     "missing-custody-term.yaml": ("undetermined", {}, set()),
     "rejected-proposal-cat3-level1.yaml": ("decided", {"category": 3, "recommended_level": 2}, {"CAT-3-LVL"}),
+    "referral-decision-across-christmas.yaml": ("decided", {"referral_valid": True, "deadline": "2027-01-06",
+                                                            "within_deadline": True, "category": 3}, {"REF-3", "DL-WD"}),
+    "referral-rejected-level-1.json": ("decided", {"referral_valid": False, "category": 2}, {"REF-4"}),
+    "complaint-licence-condition.yaml": ("decided", {"complaint_route": "single_agency:probation"}, {"CMP-3", "CMP-5"}),
+    "complaint-mappa-appeal-merseyside.yaml": ("decided", {"complaint_route": "mappa", "appeal_to": [
+        "Chief Constable", "Deputy Head of the Probation Service", "Prison North West Strategic Lead"]}, {"CMP-2", "CMP-10"}),
+    "disagreement-imminent-risk-on-boxing-day.yaml": ("ambiguous", {"escalate_same_working_day": True},
+                                                      {"ESC-IMM", "ESC-REPEAT"}),
+    "disagreement-level3-wirral.yaml": ("decided", {"escalation_level": 3, "deadline": "2027-01-04"}, {"ESC-L3", "DL-ESC3"}),
+    "meeting-notice-late-liverpool.yaml": ("decided", {"spoc_notice_compliant": False, "deadline": "2026-11-16"},
+                                           {"SPOC-4", "SPOC-5"}),
     "risk-from-indicators.json": ("decided", {"category": 2, "risk_level": "high", "recommended_level": 1},
                                   {"CAT-2b", "RISK-HIGH", "LVL-1-HIGH"}),
 }

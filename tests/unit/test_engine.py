@@ -51,6 +51,12 @@ def test_the_same_version_is_registered_once_per_process(book) -> None:
     assert engine_for(again) is engine_for(book)
 
 
+def test_each_kind_of_one_version_has_its_own_engine(book) -> None:
+    engines = {kind: engine_for(book.for_kind(kind)) for kind in book.kinds}
+    assert len({id(e) for e in engines.values()}) == len(book.kinds)
+    assert engine_for(book.for_kind("case")) is engines["case"]
+
+
 def test_two_versions_side_by_side_in_one_process(draft: Path, run, book) -> None:
     text = (draft / "categories.yaml").read_text().replace("{fact: custody_months, gte: 12}", "{fact: custody_months, gte: 11}", 1)
     (draft / "categories.yaml").write_text(text)
