@@ -96,3 +96,17 @@ def test_a_bad_case_exits_2_without_a_traceback_in_a_real_process(tmp_path) -> N
     done = subprocess.run([MAPPA, "assess", str(path)], capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+
+
+def test_start_convention_is_a_setting_the_report_names(tmp_path) -> None:
+    case = tmp_path / "referral.yaml"
+    text = (EXAMPLES / "referral-decision-across-christmas.yaml").read_text()
+    case.write_text(text.replace("referral_received_date: 2026-12-18", "referral_received_date: 2026-10-24")
+                    .replace("decision_date: 2027-01-06", "decision_date: null"))
+    default = CliRunner().invoke(main, ["assess", str(case)])
+    moved = CliRunner().invoke(main, ["assess", str(case), "--start-convention", "next_working_day"])
+    assert default.exit_code == moved.exit_code == 0, default.output + moved.output
+    assert "Fri 6 Nov 2026" in default.output and "start on a non-working day: count_from_next_day" in default.output
+    assert "Mon 9 Nov 2026" in moved.output and "start on a non-working day: next_working_day" in moved.output
+    bad = CliRunner().invoke(main, ["assess", str(case), "--start-convention", "sometimes"])
+    assert bad.exit_code == 2 and "Invalid value for '--start-convention'" in bad.output
