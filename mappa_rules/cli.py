@@ -16,7 +16,7 @@ from mappa_rules.case import read_case
 from mappa_rules.errors import MappaError
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_rulebook
-from mappa_rules.report import render
+from mappa_rules.report import AUDIENCES, FORMATS, render
 from mappa_rules.catalogue import case_json_schema, rules_table
 
 RULESETS_OPTION = click.option(
@@ -52,7 +52,11 @@ def main() -> None:
 
 @main.command("assess")
 @click.argument("case_file", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("--audience", type=click.Choice(list(AUDIENCES)), default="practitioner", show_default=True,
+              help="practitioner: the answer, reasons, next steps; auditor: every rule, fact and clause.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of standard output.")
 @click.option(
     "--start-convention",
     type=click.Choice(list(CONVENTIONS)),
@@ -61,12 +65,24 @@ def main() -> None:
 )
 @RULESETS_OPTION
 @reports_errors
-def assess_command(case_file: str, fmt: str, start_convention: str | None, rulesets_dir: Path | None) -> None:
+def assess_command(case_file: str, fmt: str, audience: str, output: Path | None, start_convention: str | None,
+                   rulesets_dir: Path | None) -> None:
     """Assess one file of any kind: case, referral, complaint, disagreement, meeting_notice
     (YAML or JSON; - reads standard input)."""
     book = load_rulebook(rulesets_dir)
     result = assess(read_case(case_file, book), book, start_convention)
-    click.echo(render(result, fmt), nl=False)
+    write(render(result, fmt, audience), output)
+
+
+def write(text: str, output: Path | None) -> None:
+    """To the file given, or to standard output."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise MappaError(f"{output}: cannot be written: {exc.strerror}") from None
 
 
 @main.command("rules")

@@ -66,8 +66,10 @@ def explain(ev: Evaluation) -> dict[str, Any]:
         "unmet": [_unmet_entry(ev, rule) for rule in _unmet_rules(ev)],
         "missing_facts": [{"fact": fact, **detail} for fact, detail in missing.items()],
         "ambiguities": [_ambiguity_entry(ev, a) for a in ev.ambiguities],
+        "supplied": {**({"area": ev.case.area} if ev.case.area else {}), **ev.case.facts},
         "assumed": ev.assumed,
-        "citations": {cid: {"title": book.clauses[cid].title, "sources": book.clauses[cid].sources} for cid in cited},
+        "citations": {cid: {"title": book.clauses[cid].title, "text": book.clauses[cid].text,
+                            "sources": book.clauses[cid].sources} for cid in cited},
         "ruleset": {"name": book.name, "version": book.version, "sha256": book.sha256},
     }
     steps = _next_steps(ev)

@@ -43,6 +43,7 @@ class ClauseSpec(_Strict):
     sources: list[str] = Field(min_length=1)
     kind: Literal["normative", "informational"] = "normative"
     enforced_by: str | None = None
+    text: str | None = None
 
 
 class DerivedSpec(_Strict):
