@@ -16,7 +16,8 @@ from mappa_rules.case import read_case
 from mappa_rules.errors import MappaError
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_rulebook
-from mappa_rules.report import AUDIENCES, FORMATS, render
+from mappa_rules.report import AUDIENCES, FORMATS, render, render_traceability
+from mappa_rules.verify import load_scenarios, run_scenarios, select, traceability
 from mappa_rules.catalogue import case_json_schema, rules_table
 
 RULESETS_OPTION = click.option(
@@ -105,6 +106,41 @@ def rules_command(fmt: str, rulesets_dir: Path | None) -> None:
 def schema_command(rulesets_dir: Path | None) -> None:
     """Print the JSON Schema of a case file."""
     click.echo(json.dumps(case_json_schema(load_rulebook(rulesets_dir)), indent=2))
+
+
+@main.command("verify")
+@click.option("--tag", "tags", multiple=True, help="Only scenarios with this tag: a clause id (CAT-2a) or any other tag.")
+@click.option("--clause", "clauses", multiple=True, help="Only scenarios that check this clause id.")
+@click.option("--area", default=None, help="Only scenarios of this area's local procedure (tag @area-NAME).")
+@click.option("--features", "features_dir_", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="A features folder to run instead of the shipped one.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("traceability"),
+              show_default=True, help="Folder for the traceability report (traceability.html and .md).")
+@RULESETS_OPTION
+@reports_errors
+def verify_command(tags: tuple[str, ...], clauses: tuple[str, ...], area: str | None, features_dir_: Path | None,
+                   output: Path, rulesets_dir: Path | None) -> None:
+    """Run the Gherkin features as compliance tests and write the clause traceability report."""
+    book = load_rulebook(rulesets_dir)
+    every = load_scenarios(features_dir_)
+    chosen = select(every, (*tags, *clauses), area)
+    if not chosen:
+        raise MappaError("no scenario matches the tags, clauses or area given")
+    click.echo(f"Running {len(chosen)} scenarios from {features_dir_ or 'the shipped features'}")
+    verification = run_scenarios(book, chosen, lambda o: click.echo("." if o.passed else "F", nl=False))
+    click.echo()
+    for outcome in verification.failed:
+        s = outcome.scenario
+        click.echo(f"FAILED {s.file}:{s.line} {s.name} [{', '.join(s.clauses)}]: {outcome.failure}")
+    trace = traceability(book, verification, chosen)
+    output.mkdir(parents=True, exist_ok=True)
+    for fmt in ("html", "md"):
+        write(render_traceability(trace, fmt), output / f"traceability.{fmt}")
+    unaccounted = len(trace["without_rule"]) + len(trace["without_scenario"])
+    click.echo(f"{trace['passed']} passed, {trace['failed']} failed; {unaccounted} normative clauses unaccounted for; "
+               f"report: {output / 'traceability.html'}")
+    if verification.failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

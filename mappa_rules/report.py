@@ -87,6 +87,12 @@ def render_caseload(results: Iterable[dict[str, Any]], errors: Iterable[dict[str
                    audience="auditor", generated_at=_stamp(generated_at))
 
 
+def render_traceability(trace: dict[str, Any], fmt: str, generated_at: dt.datetime | None = None) -> str:
+    """The clause traceability report of a `mappa verify` run."""
+    return _render("traceability.j2", fmt, t=trace, title="MAPPA clause traceability", audience="auditor",
+                   generated_at=_stamp(generated_at))
+
+
 def caseload_summary(results: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, Any]:
     """Counts by category, level and status; the open and undetermined cases with their reasons."""
     def count(key: str) -> dict[str, int]:
