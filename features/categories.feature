@@ -46,3 +46,90 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     When the case is assessed
     Then the status is undetermined
     And the missing facts include custody_months
+
+  @CAT-2b
+  Scenario Outline: A suspended sentence counts by the custodial term suspended
+    Given a person convicted of a Schedule 15 offence
+    And sentenced to <months> months' suspended sentence
+    And no other category applies
+    When the case is assessed
+    Then the category is <category>
+
+    Examples:
+      | months | category |
+      | 12     | 2        |
+      | 11     | none     |
+
+  @CAT-2c
+  Scenario Outline: A Detention and Training Order of 12 months or more
+    Given a person convicted of a Schedule 15 offence
+    And sentenced to <months> months' detention and training order
+    And no other category applies
+    When the case is assessed
+    Then the category is <category>
+
+    Examples:
+      | months | category |
+      | 12     | 2        |
+      | 11     | none     |
+
+  @CAT-2d
+  Scenario: Detention during His Majesty's pleasure has no length threshold
+    Given a person convicted of a Schedule 15 offence
+    And the fact sentence_type is hmp_or_life
+    And no other category applies
+    When the case is assessed
+    Then the category is 2
+    And the rationale cites CAT-2d
+
+  @CAT-2e
+  Scenario Outline: A hospital order qualifies with or without a restriction order
+    Given a person convicted of a Schedule 15 offence
+    And the fact sentence_type is hospital_order
+    And the fact hospital_restriction_order is <restricted>
+    And no other category applies
+    When the case is assessed
+    Then the category is 2
+    And the rationale cites CAT-2e
+
+    Examples:
+      | restricted |
+      | true       |
+      | false      |
+
+  @CAT-2f
+  Scenario Outline: Not guilty by insanity, or under a disability, counts only with a hospital or guardianship order
+    Given a case
+    And the fact outcome is not_guilty_by_insanity
+    And the fact offence_schedule15 is true
+    And the fact sentence_type is <disposal>
+    And no other category applies
+    When the case is assessed
+    Then the category is <category>
+
+    Examples:
+      | disposal           | category |
+      | hospital_order     | 2        |
+      | guardianship_order | 2        |
+      | discharge          | none     |
+
+  @CAT-2-END
+  Scenario: Category 2 ends when the licence ends
+    Given a person convicted of a Schedule 15 offence
+    And sentenced to 24 months' immediate custody
+    And no other category applies
+    And the fact statutory_period_active is false
+    When the case is assessed
+    Then the person is not MAPPA-eligible
+    And CAT-2a is unmet because "statutory_period_active is true (case has false)"
+
+  @CAT-2g
+  Scenario: A disqualification order is left to the co-ordinator, because the statute changed
+    Given a case
+    And the fact outcome is conviction
+    And the fact sentence_type is fine
+    And no other category applies
+    And the fact disqualification_order is true
+    When the case is assessed
+    Then the status is ambiguous
+    And the category is open between 2 and none

@@ -104,7 +104,9 @@ def given_area(world: World, area: str) -> None:
 
 @step(r"the fact (?P<name>\w+) is (?P<text>.+)")
 def given_fact(world: World, name: str, text: str) -> None:
-    world.facts[name] = value(text)
+    spec = world.book.facts.get(name)
+    is_enum_none = spec is not None and spec.type == "enum" and text.strip() in (spec.values or [])
+    world.facts[name] = text.strip() if is_enum_none else value(text)
 
 
 @step(r"a person convicted of a Schedule 15 offence")

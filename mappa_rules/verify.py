@@ -70,7 +70,8 @@ def load_scenarios(folder: Path | None = None) -> list[Scenario]:
         try:
             document = Parser().parse(path.read_text(encoding="utf-8"))
         except (ParserException, CompositeParserException) as exc:
-            raise MappaError(f"{path}: malformed feature: {str(exc).splitlines()[0]}") from None
+            detail = next((line.strip() for line in str(exc).splitlines() if line.strip() and line.strip() != "Parser errors:"), "")
+            raise MappaError(f"{path}: malformed feature: {detail}") from None
         document["uri"] = str(path)
         feature = document["feature"]["name"]
         for pickle in Compiler().compile(document):

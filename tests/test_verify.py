@@ -1,0 +1,98 @@
+"""`mappa verify`: the features pass, every clause is accounted for, and a broken rule is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mappa_rules.cli import main
+from mappa_rules.loader import load_rulebook
+from mappa_rules.verify import load_scenarios, run_scenarios, traceability
+
+
+def test_the_shipped_features_pass_and_every_normative_clause_is_accounted_for(book) -> None:
+    scenarios = load_scenarios()
+    trace = traceability(book, run_scenarios(book, scenarios), scenarios)
+    assert trace["failed"] == 0, trace["failures"]
+    assert trace["without_rule"] == [] and trace["without_scenario"] == []
+    assert trace["unknown_tags"] == [] and trace["scenarios_citing_unencoded"] == []
+    assert len(scenarios) >= 70
+
+
+def test_every_feature_names_its_source(book) -> None:
+    for path in sorted(Path(load_scenarios.__globals__["features_dir"]()).glob("*.feature")):
+        text = path.read_text()
+        assert any(source in text for source in ("LIVERPOOL", "CHESHIRE", "MERSEY", "TELFORD", "Catalogue")), path.name
+
+
+def test_verify_writes_the_traceability_report(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["verify", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "0 failed; 0 normative clauses unaccounted for" in result.output
+    html = (tmp_path / "traceability.html").read_text()
+    markdown = (tmp_path / "traceability.md").read_text()
+    for clause in ("CAT-2a", "ESC-REPEAT", "DL-WD", "VAL-1"):
+        assert clause in html and clause in markdown
+    assert html.count("OFFICIAL-SENSITIVE") >= 2
+
+
+def test_breaking_one_rule_fails_verify_naming_the_scenario_and_clause(draft: Path, tmp_path: Path) -> None:
+    path = draft / "categories.yaml"
+    path.write_text(path.read_text().replace("{fact: custody_months, gte: 12}", "{fact: custody_months, gte: 13}", 1))
+    result = CliRunner().invoke(main, ["verify", "--rulesets", str(draft), "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "FAILED categories.feature:" in result.output and "The 12-month threshold" in result.output
+    assert "CAT-2a" in result.output and "expected category 2, got None" in result.output
+    assert "Scenarios that failed" in (tmp_path / "traceability.md").read_text()
+
+
+def test_a_new_scenario_with_only_the_generic_steps_needs_no_python(tmp_path: Path) -> None:
+    (tmp_path / "lead.feature").write_text('''Feature: A policy lead's own scenario
+  @CAT-2e
+  Scenario: A guardianship order on conviction is Category 2
+    Given a case in Liverpool
+    And the fact outcome is conviction
+    And the fact offence_schedule15 is true
+    And the fact sentence_type is guardianship_order
+    And the fact subject_to_notification_requirements is false
+    And the fact disqualification_order is false
+    And the fact terrorism_offence_conviction is false
+    And the fact terrorist_connection_found_by_court is false
+    And the fact ra_believes_terrorism_risk is false
+    When the case is assessed
+    Then the category is 2
+    And the MAPPA-eligible is true
+    And the rationale cites CAT-2e
+    And CAT-1 is unmet because "subject_to_notification_requirements is true (case has false)"
+''')
+    result = CliRunner().invoke(main, ["verify", "--features", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "1 passed, 0 failed" in result.output
+
+
+def test_a_step_nothing_matches_fails_loudly_with_its_text(tmp_path: Path) -> None:
+    (tmp_path / "typo.feature").write_text('''Feature: A typo
+  Scenario: An unknown step
+    Given a case
+    And the person was sentenced to a very long time
+    When the case is assessed
+''')
+    result = CliRunner().invoke(main, ["verify", "--features", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "no step definition matches: 'the person was sentenced to a very long time'" in result.output
+
+
+def test_verify_selects_by_clause_and_area(tmp_path: Path) -> None:
+    by_clause = CliRunner().invoke(main, ["verify", "--clause", "CAT-2b", "-o", str(tmp_path)])
+    assert "Running 2 scenarios" in by_clause.output and by_clause.exit_code == 0
+    by_area = CliRunner().invoke(main, ["verify", "--area", "Liverpool", "-o", str(tmp_path)])
+    assert by_area.exit_code == 0 and "Running" in by_area.output
+    none = CliRunner().invoke(main, ["verify", "--clause", "NOPE-1", "-o", str(tmp_path)])
+    assert none.exit_code == 1 and "no scenario matches" in none.output
+
+
+def test_a_malformed_feature_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.feature").write_text("Feature: x\n  Scenario: y\n    Given a case\n  this line is not gherkin\n")
+    result = CliRunner().invoke(main, ["verify", "--features", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "bad.feature: malformed feature: (4:3): expected" in result.output
