@@ -5,13 +5,16 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
 from mappa_rules import __version__
+from mappa_rules.batch import default_errors_path, progress_path, run_batch
 from mappa_rules.calendar import CONVENTIONS
+from mappa_rules.caseload import CaseloadCollector, load_errors
 from mappa_rules.case import read_case
 from mappa_rules.errors import MappaError
 from mappa_rules.explain import assess
@@ -72,7 +75,7 @@ def assess_command(case_file: str, fmt: str, audience: str, output: Path | None,
     (YAML or JSON; - reads standard input)."""
     book = load_rulebook(rulesets_dir)
     result = assess(read_case(case_file, book), book, start_convention)
-    write(render(result, fmt, audience), output)
+    write(render(result, fmt, audience, clause_texts={cid: c.text for cid, c in book.clauses.items()}), output)
 
 
 def write(text: str, output: Path | None) -> None:
@@ -106,6 +109,41 @@ def rules_command(fmt: str, rulesets_dir: Path | None) -> None:
 def schema_command(rulesets_dir: Path | None) -> None:
     """Print the JSON Schema of a case file."""
     click.echo(json.dumps(case_json_schema(load_rulebook(rulesets_dir)), indent=2))
+
+
+@main.command("batch")
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "results", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Results, JSON Lines: one `assess --format json` object per case, in input order.")
+@click.option("--errors", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Rows that could not be assessed, JSON Lines (default: RESULTS.errors.jsonl beside the results).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run from where it stopped, without duplicates.")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a caseload summary report (.html or .md).")
+@click.option("--start-convention", type=click.Choice(list(CONVENTIONS)), default=None,
+              help="How to count working days from a weekend or bank holiday.")
+@RULESETS_OPTION
+@reports_errors
+def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: int, resume: bool, summary: Path | None,
+                  start_convention: str | None, rulesets_dir: Path | None) -> None:
+    """Assess a caseload: a JSON Lines file, a CSV file (a column per fact) or a folder of case files."""
+    errors = errors or default_errors_path(results)
+    collector = CaseloadCollector() if summary else None
+    show = sys.stderr.isatty()
+    with click.progressbar(length=0, label="Assessing", file=sys.stderr, show_pos=True) if show else nullcontext() as bar:
+        try:
+            counts = run_batch(input_path, results, errors, jobs=jobs, resume=resume, rulesets_dir=rulesets_dir,
+                               convention=start_convention, on_row=(lambda n: bar.update(n)) if show else None,
+                               on_result=collector.add if collector else None)
+        except KeyboardInterrupt:
+            done = json.loads(progress_path(results).read_text())["rows_done"]
+            click.echo(f"mappa: interrupted after {done} rows; {results} is valid up to there: rerun with --resume", err=True)
+            sys.exit(130)
+    if collector and summary:
+        fmt = "md" if summary.suffix.lower() == ".md" else "html"
+        write(collector.render(fmt, load_errors(errors)), summary)
+    click.echo(counts.line())
 
 
 @main.command("verify")

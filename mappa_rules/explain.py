@@ -60,16 +60,15 @@ def explain(ev: Evaluation) -> dict[str, Any]:
         "area": ev.case.area,
         "as_of": ev.case.as_of.isoformat() if ev.case.as_of else None,
         "status": status,
-        "outcomes": {key: outcomes[key] for key in sorted(outcomes)},
+        "outcomes": {key: _iso(outcomes[key]) for key in sorted(outcomes)},
         "undetermined": [book.derived[n].outcome if n in book.derived else INVALID for n in undetermined],
         "fired": fired,
         "unmet": [_unmet_entry(ev, rule) for rule in _unmet_rules(ev)],
         "missing_facts": [{"fact": fact, **detail} for fact, detail in missing.items()],
         "ambiguities": [_ambiguity_entry(ev, a) for a in ev.ambiguities],
-        "supplied": {**({"area": ev.case.area} if ev.case.area else {}), **ev.case.facts},
+        "supplied": {**({"area": ev.case.area} if ev.case.area else {}), **{k: _iso(v) for k, v in ev.case.facts.items()}},
         "assumed": ev.assumed,
-        "citations": {cid: {"title": book.clauses[cid].title, "text": book.clauses[cid].text,
-                            "sources": book.clauses[cid].sources} for cid in cited},
+        "citations": {cid: {"title": book.clauses[cid].title, "sources": book.clauses[cid].sources} for cid in cited},
         "ruleset": {"name": book.name, "version": book.version, "sha256": book.sha256},
     }
     steps = _next_steps(ev)
@@ -83,7 +82,7 @@ def explain(ev: Evaluation) -> dict[str, Any]:
     local = _local_procedure(ev)
     if local:
         result["local_procedure"] = local
-    return _plain(result)
+    return result
 
 
 def _next_steps(ev: Evaluation) -> list[dict[str, Any]]:
@@ -101,7 +100,8 @@ def _deadlines(ev: Evaluation) -> list[dict[str, Any]]:
     for name, computed in ev.computed.items():
         if name in used and isinstance(computed.value, dt.date):
             spec = ev.book.computed[name]
-            out.append({"name": name, "date": computed.value, "how": computed.how, "meaning": spec.meaning, "cites": list(spec.cites)})
+            out.append({"name": name, "date": computed.value.isoformat(), "how": computed.how, "meaning": spec.meaning,
+                        "cites": list(spec.cites)})
     return out
 
 
@@ -123,15 +123,9 @@ def _local_procedure(ev: Evaluation) -> dict[str, Any] | None:
             "note": f"No local procedure is encoded for {area}: national rules only (local procedures are encoded for {', '.join(local)})."}
 
 
-def _plain(value: Any) -> Any:
-    """Dates as ISO text, recursively: the result is plain JSON data."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+def _iso(value: Any) -> Any:
+    """Dates as ISO text, so that the result is plain JSON data."""
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _in_scope(ev: Evaluation, name: str) -> bool:
@@ -205,7 +199,7 @@ def _fired_entry(ev: Evaluation, rule: Rule) -> dict[str, Any]:
         "title": rule.title,
         "cites": list(rule.cites),
         "because": render_because(rule, ev.known),
-        "facts": conditions.witness(rule.when, ev.known),
+        "facts": {k: _iso(v) for k, v in conditions.witness(rule.when, ev.known).items()},
         "concludes": _concludes(ev.book, rule),
     }
 

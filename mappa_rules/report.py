@@ -69,55 +69,41 @@ def environment(fmt: str) -> jinja2.Environment:
 
 
 def render(result: dict[str, Any], fmt: str, audience: str = "practitioner",
-           generated_at: dt.datetime | None = None) -> str:
-    """One assessment as `json` (stable, sorted keys), `text`, `md` or `html`, for an audience."""
+           generated_at: dt.datetime | None = None, clause_texts: dict[str, str | None] | None = None) -> str:
+    """One assessment as `json` (stable, sorted keys), `text`, `md` or `html`, for an audience.
+
+    `clause_texts` (clause id -> text, from the rulebook) lets the auditor report quote each clause.
+    """
     if fmt == "json":
         return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     title = f"MAPPA assessment: case {result['case_id'] or '(no case reference)'}"
-    return _render("assess.j2", fmt, r=result, audience=audience, title=title, generated_at=_stamp(generated_at))
+    return _render("assess.j2", fmt, r=result, audience=audience, title=title, generated_at=_stamp(generated_at),
+                   clause_texts=clause_texts or {})
 
 
 def render_caseload(results: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]], fmt: str,
                     generated_at: dt.datetime | None = None) -> str:
     """A caseload summary of many results, with every input that could not be assessed."""
-    results, errors = list(results), list(errors)
+    from mappa_rules.caseload import CaseloadCollector
+
+    collector = CaseloadCollector()
+    for result in results:
+        collector.add(result)
+    return render_summary(collector.summary(list(errors)), fmt, generated_at)
+
+
+def render_summary(summary: dict[str, Any], fmt: str, generated_at: dt.datetime | None = None) -> str:
+    """A caseload summary (see `caseload.CaseloadCollector.summary`) as a report or as JSON."""
     if fmt == "json":
-        return json.dumps(caseload_summary(results, errors), indent=2, sort_keys=True) + "\n"
-    return _render("caseload.j2", fmt, s=caseload_summary(results, errors), title="MAPPA caseload summary",
-                   audience="auditor", generated_at=_stamp(generated_at))
+        return json.dumps(summary, indent=2, sort_keys=True, default=list) + "\n"
+    return _render("caseload.j2", fmt, s=summary, title="MAPPA caseload summary", audience="auditor",
+                   generated_at=_stamp(generated_at))
 
 
 def render_traceability(trace: dict[str, Any], fmt: str, generated_at: dt.datetime | None = None) -> str:
     """The clause traceability report of a `mappa verify` run."""
     return _render("traceability.j2", fmt, t=trace, title="MAPPA clause traceability", audience="auditor",
                    generated_at=_stamp(generated_at))
-
-
-def caseload_summary(results: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts by category, level and status; the open and undetermined cases with their reasons."""
-    def count(key: str) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for r in results:
-            if key in r["outcomes"]:
-                value = show(r["outcomes"][key]) if r["outcomes"][key] is not None else "not eligible"
-            elif any(a["outcome"] == key for a in r["ambiguities"]):
-                value = "open (ambiguous)"
-            elif key in r.get("undetermined", []):
-                value = "undetermined"
-            else:
-                continue
-            counts[value] = counts.get(value, 0) + 1
-        return dict(sorted(counts.items()))
-
-    statuses = {s: sum(r["status"] == s for r in results) for s in ("decided", "ambiguous", "undetermined")}
-    return {
-        "read": len(results) + len(errors), "assessed": len(results), "invalid": len(errors),
-        "statuses": statuses, "by_category": count("category"), "by_level": count("recommended_level"),
-        "ambiguous": [r for r in results if r["status"] == "ambiguous"],
-        "undetermined": [r for r in results if r["status"] == "undetermined"],
-        "errors": errors,
-        "rulesets": sorted({(r["ruleset"]["version"], r["ruleset"]["sha256"]) for r in results}),
-    }
 
 
 def _stamp(moment: dt.datetime | None) -> str:

@@ -186,6 +186,7 @@ class Rulebook:
     kind: str | None = None
     _setters: dict[str, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, Rule] = field(init=False, repr=False, compare=False)
+    _settled_after: dict[str, int] = field(init=False, repr=False, compare=False)
     required_when: dict[str, Condition] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -195,6 +196,8 @@ class Rulebook:
         }
         object.__setattr__(self, "_setters", setters)
         object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
+        last = {name: max((r.stratum for r in rules), default=-1) for name, rules in setters.items()}
+        object.__setattr__(self, "_settled_after", last)
         required = {name: parse(d.required_when) for name, d in self.derived.items() if d.required_when is not None}
         object.__setattr__(self, "required_when", required)
 
@@ -241,7 +244,7 @@ class Rulebook:
 
     def settled_after(self, derived_name: str) -> int:
         """The last stratum whose rules can set this derived fact (-1: no rule sets it)."""
-        return max((r.stratum for r in self._setters[derived_name]), default=-1)
+        return self._settled_after[derived_name]
 
 
 def _set_from(rule: Rule) -> list[str]:

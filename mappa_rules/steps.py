@@ -245,6 +245,6 @@ def then_deadline_how(world: World, how: str) -> None:
 
 @step(r"the report says \"(?P<words>.+)\"")
 def then_report_says(world: World, words: str) -> None:
-    report = render(world.assessed(), "text", "auditor")
+    report = render(world.assessed(), "text", "auditor", clause_texts={cid: c.text for cid, c in world.book.clauses.items()})
     if words not in report:
         raise StepError(f"the report does not say '{words}'")

@@ -1,0 +1,278 @@
+"""Batch evaluation of a caseload: streamed, in order, in parallel, and nothing lost.
+
+Every input row ends in the results (one JSON line per case, the object `mappa assess --format
+json` gives) or in the errors (row, case id, field, reason). After each chunk the two files are
+flushed and a progress file records how many rows are done and both files' sizes, replaced
+atomically; an interrupted run therefore leaves valid JSON Lines, and `--resume` truncates both
+files to the recorded sizes and carries on from the next row, with no duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from mappa_rules.case import case_from_data
+from mappa_rules.documents import parse_text
+from mappa_rules.errors import CaseError, MappaError
+from mappa_rules.explain import assess
+from mappa_rules.loader import load_rulebook
+from mappa_rules.ruleset import FactSpec, Rulebook
+
+CHUNK = 200
+TOP_LEVEL_COLUMNS = ("case_id", "kind", "area", "as_of")
+
+
+@dataclass
+class Row:
+    """One input row before validation: its number (from 1), where it came from, and its data or why it is unreadable."""
+
+    number: int
+    source: str
+    data: Any = None
+    record: dict[str, str] | None = None
+    unreadable: str | None = None
+
+
+@dataclass
+class Counts:
+    """What a batch run did; read always equals results plus errors."""
+
+    read: int = 0
+    decided: int = 0
+    ambiguous: int = 0
+    undetermined: int = 0
+    invalid: int = 0
+
+    @property
+    def results(self) -> int:
+        return self.decided + self.ambiguous + self.undetermined
+
+    def line(self) -> str:
+        return (f"read {self.read}: {self.decided} decided, {self.ambiguous} ambiguous, {self.undetermined} undetermined, "
+                f"{self.invalid} invalid (results {self.results} + errors {self.invalid} = {self.results + self.invalid})")
+
+
+@dataclass
+class Progress:
+    """How far a run got: rows done and the byte sizes of the two output files at that point."""
+
+    rows_done: int = 0
+    results_bytes: int = 0
+    errors_bytes: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def read_rows(path: Path) -> Iterator[Row]:
+    """Rows of a JSON Lines file, a CSV file (one column per fact) or a folder of case files, lazily."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
+        for number, file in enumerate(files, start=1):
+            try:
+                text = file.read_text(encoding="utf-8")
+                yield Row(number, file.name, parse_text(text, file.suffix.lower() == ".json", _unreadable))
+            except (_Unreadable, OSError, UnicodeDecodeError) as exc:
+                yield Row(number, file.name, unreadable=str(exc))
+        return
+    if not path.is_file():
+        raise MappaError(f"{path}: no such input file or folder")
+    if path.suffix.lower() == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            for number, record in enumerate(reader, start=1):
+                if None in record:
+                    yield Row(number, f"{path.name}:{number + 1}", unreadable=f"more cells than the {len(reader.fieldnames or [])} columns")
+                    continue
+                yield Row(number, f"{path.name}:{number + 1}", record=record)
+        return
+    with path.open(encoding="utf-8") as handle:
+        number = 0
+        for line in handle:
+            if not line.strip():
+                continue
+            number += 1
+            try:
+                yield Row(number, f"{path.name}:{number}", parse_text(line, True, _unreadable))
+            except _Unreadable as exc:
+                yield Row(number, f"{path.name}:{number}", unreadable=str(exc))
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _unreadable(reason: str) -> Exception:
+    return _Unreadable(reason)
+
+
+def csv_case(record: dict[str, str], book: Rulebook) -> dict[str, Any]:
+    """A CSV record as a case document: empty cells are absent facts, values typed by the vocabulary."""
+    data: dict[str, Any] = {"facts": {}}
+    for column, cell in record.items():
+        if cell is None or cell.strip() == "":
+            continue
+        cell = cell.strip()
+        if column in TOP_LEVEL_COLUMNS:
+            data[column] = cell
+        elif column in book.facts:
+            data["facts"][column] = _typed(cell, book.facts[column])
+        else:
+            data["facts"][column] = cell  # unknown: refused by validation, with a did-you-mean
+    return data
+
+
+def _typed(cell: str, spec: FactSpec) -> Any:
+    """A cell as the fact's type where it reads as one; otherwise the text, which validation refuses."""
+    if cell.lower() == "null" and spec.nullable:
+        return None
+    if spec.type == "bool":
+        return {"true": True, "false": False}.get(cell.lower(), cell)
+    if spec.type in ("int", "number"):
+        for convert in (int, float) if spec.type == "number" else (int,):
+            try:
+                return convert(cell)
+            except ValueError:
+                continue
+    return cell
+
+
+# --- evaluation (in this process or in workers) ---------------------------------------------------
+
+_BOOK: Rulebook | None = None
+_CONVENTION: str | None = None
+
+
+def _init_worker(rulesets_dir: str | None, convention: str | None) -> None:
+    global _BOOK, _CONVENTION
+    _BOOK, _CONVENTION = load_rulebook(rulesets_dir), convention
+
+
+def _evaluate_chunk(rows: list[Row]) -> list[tuple[int, str, str]]:
+    """Each row as ("result", status, json line) or ("error", "", json line)."""
+    assert _BOOK is not None, "worker not initialised"
+    return [evaluate_row(row, _BOOK, _CONVENTION) for row in rows]
+
+
+def evaluate_row(row: Row, book: Rulebook, convention: str | None = None) -> tuple[int, str, str]:
+    """One row: its result line, or its error line naming the row, case id, field and reason."""
+    case_id = None
+    try:
+        if row.unreadable is not None:
+            raise CaseError(row.source, None, row.unreadable)
+        data = csv_case(row.record, book) if row.record is not None else row.data
+        if isinstance(data, dict):
+            case_id = data.get("case_id")
+        result = assess(case_from_data(data, book, row.source), book, convention)
+        return row.number, result["status"], json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
+    except CaseError as exc:
+        error = {"row": row.number, "source": row.source, "case_id": case_id, **exc.to_json()}
+        return row.number, "invalid", json.dumps(error, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+def progress_path(results: Path) -> Path:
+    return results.with_name(results.name + ".progress.json")
+
+
+def default_errors_path(results: Path) -> Path:
+    return results.with_name(results.stem + ".errors.jsonl")
+
+
+def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, resume: bool = False,
+              rulesets_dir: Path | None = None, convention: str | None = None,
+              on_row: Callable[[int], None] | None = None, on_result: Callable[[dict], None] | None = None) -> Counts:
+    """Evaluate every row of the input into `results` and `errors`; see the module docstring."""
+    progress = _start(results, errors, resume)
+    counts = Counts(**progress.counts)
+    rows = read_rows(input_path)
+    for _ in range(progress.rows_done):  # resume: skip what is already written
+        next(rows, None)
+    book = load_rulebook(rulesets_dir)
+    with results.open("ab") as out, errors.open("ab") as err:
+        def write(batch: list[tuple[int, str, str]]) -> None:
+            for _, status, line in batch:
+                counts.read += 1
+                setattr(counts, status, getattr(counts, status) + 1)
+                (err if status == "invalid" else out).write(line.encode("utf-8"))
+                if on_result and status != "invalid":
+                    on_result(json.loads(line))
+            out.flush()
+            err.flush()
+            progress.rows_done += len(batch)
+            progress.results_bytes, progress.errors_bytes = out.tell(), err.tell()
+            progress.counts = counts.__dict__.copy()
+            _save(results, progress)
+            if on_row:
+                on_row(len(batch))
+
+        if jobs <= 1:
+            for chunk in _chunks(rows):
+                write([evaluate_row(row, book, convention) for row in chunk])
+        else:
+            _run_parallel(rows, jobs, rulesets_dir, convention, write)
+    return counts
+
+
+def _run_parallel(rows: Iterator[Row], jobs: int, rulesets_dir: Path | None, convention: str | None,
+                  write: Callable[[list[tuple[int, str, str]]], None]) -> None:
+    """At most 2 x jobs chunks in flight, written in input order as the oldest completes."""
+    folder = str(rulesets_dir) if rulesets_dir else None
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(folder, convention)) as pool:
+        pending: deque[Future] = deque()
+        try:
+            for chunk in _chunks(rows):
+                pending.append(pool.submit(_evaluate_chunk, chunk))
+                while len(pending) >= 2 * jobs:
+                    write(pending.popleft().result())
+            while pending:
+                write(pending.popleft().result())
+        except BrokenProcessPool:
+            raise MappaError("a worker process died; the results are complete up to the last row written: rerun with --resume") from None
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _start(results: Path, errors: Path, resume: bool) -> Progress:
+    marker = progress_path(results)
+    if not resume:
+        for path in (results, errors):
+            path.write_bytes(b"")
+        progress = Progress()
+        _save(results, progress)
+        return progress
+    if not marker.is_file():
+        raise MappaError(f"{marker}: no progress file, so nothing to resume (run without --resume)")
+    progress = Progress(**json.loads(marker.read_text()))
+    for path, size in ((results, progress.results_bytes), (errors, progress.errors_bytes)):
+        if not path.is_file() or path.stat().st_size < size:
+            raise MappaError(f"{path}: shorter than the progress file records; cannot resume safely")
+        with path.open("r+b") as handle:  # drop anything written after the last recorded flush
+            handle.truncate(size)
+    return progress
+
+
+def _save(results: Path, progress: Progress) -> None:
+    marker = progress_path(results)
+    temporary = marker.with_name(marker.name + ".tmp")
+    temporary.write_text(json.dumps(progress.__dict__, sort_keys=True))
+    os.replace(temporary, marker)
