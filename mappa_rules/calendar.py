@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-import holidays
-
 Convention = Literal["count_from_next_day", "next_working_day"]
 CONVENTIONS: dict[str, str] = {
     "count_from_next_day": "a start date on a non-working day is not moved: count the working days after it",
@@ -34,6 +32,8 @@ class Computed:
 
 @lru_cache(maxsize=None)
 def _bank_holidays(year: int) -> dict[dt.date, str]:
+    import holidays  # imported on first use: it is slow to import and most cases count no working days
+
     return dict(holidays.UK(subdiv="ENG", years=year))
 
 

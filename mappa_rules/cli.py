@@ -12,15 +12,12 @@ from typing import Any, Callable
 import click
 
 from mappa_rules import __version__
-from mappa_rules.batch import default_errors_path, progress_path, run_batch
 from mappa_rules.calendar import CONVENTIONS
-from mappa_rules.caseload import CaseloadCollector, load_errors
 from mappa_rules.case import read_case
 from mappa_rules.errors import MappaError
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_rulebook
-from mappa_rules.report import AUDIENCES, FORMATS, render, render_traceability
-from mappa_rules.verify import load_scenarios, run_scenarios, select, traceability
+from mappa_rules.report import AUDIENCES, FORMATS, render
 from mappa_rules.catalogue import case_json_schema, rules_table
 
 RULESETS_OPTION = click.option(
@@ -128,6 +125,9 @@ def schema_command(rulesets_dir: Path | None) -> None:
 def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: int, resume: bool, summary: Path | None,
                   start_convention: str | None, rulesets_dir: Path | None) -> None:
     """Assess a caseload: a JSON Lines file, a CSV file (a column per fact) or a folder of case files."""
+    from mappa_rules.batch import default_errors_path, progress_path, run_batch
+    from mappa_rules.caseload import CaseloadCollector, load_errors
+
     errors = errors or default_errors_path(results)
     collector = CaseloadCollector() if summary else None
     show = sys.stderr.isatty()
@@ -159,6 +159,9 @@ def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: in
 def verify_command(tags: tuple[str, ...], clauses: tuple[str, ...], area: str | None, features_dir_: Path | None,
                    output: Path, rulesets_dir: Path | None) -> None:
     """Run the Gherkin features as compliance tests and write the clause traceability report."""
+    from mappa_rules.report import render_traceability
+    from mappa_rules.verify import load_scenarios, run_scenarios, select, traceability
+
     book = load_rulebook(rulesets_dir)
     every = load_scenarios(features_dir_)
     chosen = select(every, (*tags, *clauses), area)

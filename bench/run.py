@@ -1,0 +1,113 @@
+"""Benchmark `mappa batch` against a plain-Python floor measured in the same run.
+
+    python bench/run.py            # 10,000 and 100,000 cases, --jobs 1 and 2 (a few minutes)
+    python bench/run.py --quick    # 2,000 cases only
+
+For each size and job count: wall time, cases per second, peak memory of the whole process tree
+(the batch command and its workers, sampled every 20 ms), and the ratio to the floor. The floor
+makes the same category, level and risk decisions in plain Python, with no rationale, no
+validation and no output. Also times single-case `mappa assess` from process start to exit.
+Targets on 2 cores: 100,000 cases in under 60 s with --jobs 2, peak memory under 500 MB,
+single assess under 0.6 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MAPPA = shutil.which("mappa") or str(Path(sys.executable).with_name("mappa"))
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError, StopIteration, PermissionError):
+            continue
+    return total / 1024
+
+
+def timed(command: list[str]) -> tuple[float, float, str]:
+    """Run a command; return wall seconds, peak tree RSS (MB) and its standard output."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0.0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss_mb(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    elapsed = time.perf_counter() - start
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {err.strip()}")
+    return elapsed, peak[0], out
+
+
+def floor_decisions(path: Path) -> float:
+    """Seconds to make the category, level and risk decisions in plain Python (no rationale)."""
+    cases = [json.loads(line)["facts"] for line in path.read_text().splitlines()]
+    start = time.perf_counter()
+    for f in cases:
+        cat1 = f.get("subject_to_notification_requirements") is True and f.get("statutory_period_active", True)
+        months = f.get("custody_months")
+        custodial = f.get("sentence_type") in ("immediate_custody", "suspended_sentence", "dto") and isinstance(months, (int, float)) and months >= 12
+        cat2 = f.get("outcome") == "conviction" and f.get("offence_schedule15") is True and (
+            custodial or f.get("sentence_type") in ("hmp_or_life", "hospital_order", "guardianship_order"))
+        cat4 = f.get("outcome") == "conviction" and (f.get("terrorism_offence_conviction") or f.get("terrorist_connection_found_by_court"))
+        level2 = f.get("formal_meetings_add_value") is True and (
+            f.get("rosh_level") in ("high", "very_high") or f.get("active_multiagency_involvement_required") is True)
+        cat3 = not cat1 and not cat2 and level2 and f.get("offence_indicates_serious_harm_capacity") is True
+        category = 1 if cat1 else 2 if cat2 else 3 if cat3 else 4 if cat4 else None
+        level = 3 if level2 and f.get("senior_oversight_required") else 2 if level2 else 1
+        _ = (category, level, f.get("rosh_level"))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 cases only")
+    parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    args = parser.parse_args()
+    sizes = args.sizes or ([2000] if args.quick else [10_000, 100_000])
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+          f"{__import__('os').cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        print(f"{'cases':>8} {'jobs':>4} {'seconds':>8} {'cases/s':>9} {'peak MB':>8} {'x floor':>8}")
+        for size in sizes:
+            caseload = work / f"caseload-{size}.jsonl"
+            subprocess.run([sys.executable, str(HERE / "generate.py"), str(size), str(caseload)], check=True)
+            floor = floor_decisions(caseload)
+            print(f"{size:>8} {'floor':>4} {floor:>8.2f} {size / floor:>9.0f} {'-':>8} {1:>8.0f}")
+            for jobs in (1, 2):
+                seconds, peak, out = timed([MAPPA, "batch", str(caseload), "-o", str(work / "results.jsonl"), "--jobs", str(jobs)])
+                print(f"{size:>8} {jobs:>4} {seconds:>8.2f} {size / seconds:>9.0f} {peak:>8.0f} {seconds / floor:>8.0f}"
+                      f"   {out.strip()}")
+        example = HERE.parent / "examples" / "cat2-violent-12-months.yaml"
+        runs = sorted(timed([MAPPA, "assess", str(example), "--format", "json"])[0] for _ in range(5))
+        print(f"single mappa assess, process start to exit: median {runs[2]:.2f} s of 5 runs (target < 0.6 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""`mappa batch`: every row ends in results or errors, in order, in parallel, and interruptions lose nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from mappa_rules.cli import main
+
+from support import EXAMPLES, MAPPA
+
+GENERATE = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def caseload(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("caseload") / "caseload.jsonl"
+    subprocess.run([sys.executable, str(GENERATE), "1500", str(path), "--seed", "3"], check=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(caseload: Path, tmp_path_factory) -> tuple[bytes, bytes]:
+    out = tmp_path_factory.mktemp("full") / "results.jsonl"
+    result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes(), out.with_name("results.errors.jsonl").read_bytes()
+
+
+def test_every_row_is_a_result_or_an_error_in_input_order(caseload: Path, uninterrupted, tmp_path: Path) -> None:
+    results, errors = uninterrupted
+    got = [json.loads(line) for line in results.decode().splitlines()]
+    failed = [json.loads(line) for line in errors.decode().splitlines()]
+    assert len(got) + len(failed) == 1500 and failed
+    ids = [json.loads(line)["case_id"] for line in caseload.read_text().splitlines()]
+    assert [r["case_id"] for r in got] == [i for i in ids if i not in {e["case_id"] for e in failed}]
+    for error in failed:
+        assert {"row", "source", "case_id", "field", "error", "cites"} <= set(error)
+        assert error["error"] and error["row"] >= 1
+
+
+def test_the_counts_line_adds_up(caseload: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(tmp_path / "r.jsonl")])
+    counts = result.output.strip().splitlines()[-1]
+    assert counts.startswith("read 1500:") and "= 1500)" in counts
+
+
+def test_two_jobs_give_the_same_results_in_the_same_order(caseload: Path, uninterrupted, tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(out), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert (out.read_bytes(), out.with_name("results.errors.jsonl").read_bytes()) == uninterrupted
+
+
+def test_a_batch_result_is_the_object_assess_gives(tmp_path: Path) -> None:
+    source = EXAMPLES / "referral-decision-across-christmas.yaml"
+    (tmp_path / "in.jsonl").write_text(json.dumps(yaml.safe_load(source.read_text()), default=str) + "\n")
+    CliRunner().invoke(main, ["batch", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl")])
+    single = json.loads(CliRunner().invoke(main, ["assess", str(source), "--format", "json"]).output)
+    assert lines(tmp_path / "out.jsonl") == [single]
+
+
+def test_csv_input_is_typed_by_the_vocabulary(tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_text(
+        "case_id,area,outcome,offence_schedule15,sentence_type,custody_months,subject_to_notification_requirements,"
+        "terrorism_offence_conviction,terrorist_connection_found_by_court,ra_believes_terrorism_risk,custdy\n"
+        "A,Cheshire,conviction,true,immediate_custody,12,false,false,false,false,\n"
+        "B,Cheshire,conviction,TRUE,immediate_custody,,false,false,false,false,\n"
+        "C,Cheshire,conviction,yes,immediate_custody,12,false,false,false,false,\n"
+        "D,Cheshire,conviction,true,immediate_custody,12,false,false,false,false,7\n")
+    CliRunner().invoke(main, ["batch", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.jsonl")])
+    got = {r["case_id"]: r for r in lines(tmp_path / "out.jsonl")}
+    assert got["A"]["outcomes"]["category"] == 2 and got["A"]["supplied"]["custody_months"] == 12
+    assert got["B"]["status"] == "undetermined" and "custody_months" in [m["fact"] for m in got["B"]["missing_facts"]]
+    errors = {e["case_id"]: e for e in lines(tmp_path / "out.errors.jsonl")}
+    assert errors["C"]["field"] == "facts.offence_schedule15" and errors["C"]["row"] == 3
+    assert "unknown fact" in errors["D"]["error"]
+
+
+def test_a_folder_of_case_files(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["batch", str(EXAMPLES), "-o", str(tmp_path / "out.jsonl"), "--summary",
+                                       str(tmp_path / "summary.html")])
+    assert result.exit_code == 0, result.output
+    assert len(lines(tmp_path / "out.jsonl")) == len(list(EXAMPLES.iterdir()))
+    summary = (tmp_path / "summary.html").read_text()
+    assert "MAPPA caseload summary" in summary and summary.count("OFFICIAL-SENSITIVE") >= 2
+
+
+def test_resume_without_a_previous_run_is_refused(caseload: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(tmp_path / "none.jsonl"), "--resume"])
+    assert result.exit_code == 1 and "nothing to resume" in result.output
+
+
+def _start_and_stop(caseload: Path, out: Path, how: str, jobs: int = 1) -> subprocess.CompletedProcess | int:
+    process = subprocess.Popen([MAPPA, "batch", str(caseload), "-o", str(out), "--jobs", str(jobs)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    marker = out.with_name(out.name + ".progress.json")
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if marker.is_file() and json.loads(marker.read_text() or '{"rows_done": 0}')["rows_done"] >= 400:
+            break
+        time.sleep(0.01)
+    if how == "worker":
+        children = [int(c) for task in Path(f"/proc/{process.pid}/task").iterdir()
+                    for c in (task / "children").read_text().split()]
+        os.kill(children[0], signal.SIGKILL)
+    else:
+        process.send_signal(signal.SIGINT if how == "interrupt" else signal.SIGKILL)
+    _, err = process.communicate(timeout=60)
+    return process.returncode, err
+
+
+@pytest.mark.parametrize(("how", "jobs", "code", "words"), [
+    ("interrupt", 1, 130, "valid up to there: rerun with --resume"),
+    ("kill", 1, -9, ""),
+    ("worker", 2, 1, "a worker process died"),
+])
+def test_an_interrupted_run_loses_nothing_and_resumes_without_duplicates(caseload, uninterrupted, tmp_path, how, jobs, code, words) -> None:
+    out = tmp_path / "results.jsonl"
+    returncode, err = _start_and_stop(caseload, out, how, jobs)
+    assert returncode == code, err
+    assert words in err
+    progress = json.loads(out.with_name("results.jsonl.progress.json").read_text())
+    assert 0 < progress["rows_done"] < 1500
+    valid = out.read_bytes()[: progress["results_bytes"]].decode().splitlines()
+    assert all(json.loads(line) for line in valid)  # valid JSON Lines up to the recorded point
+    result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(out), "--jobs", str(jobs), "--resume"])
+    assert result.exit_code == 0, result.output
+    assert (out.read_bytes(), out.with_name("results.errors.jsonl").read_bytes()) == uninterrupted
+    assert "read 1500:" in result.output
