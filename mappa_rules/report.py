@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
-from markupsafe import Markup
 
 from mappa_rules.errors import MappaError
 from mappa_rules.evaluator import show
@@ -64,7 +63,7 @@ def environment(fmt: str) -> jinja2.Environment:
     env.filters["show"] = show
     env.filters["esc"] = _markdown_escape if fmt == "md" else (lambda value: value)
     env.filters["label"] = lambda key: OUTCOME_LABELS.get(key, str(key).replace("_", " "))
-    env.globals.update(MARKING=MARKING, JUDGEMENT=JUDGEMENT, LABELS=OUTCOME_LABELS, fmt=fmt, Markup=Markup)
+    env.globals.update(MARKING=MARKING, JUDGEMENT=JUDGEMENT, LABELS=OUTCOME_LABELS, fmt=fmt)
     return env
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from mappa_rules.cli import main
-from mappa_rules.loader import load_rulebook
-from mappa_rules.verify import load_scenarios, run_scenarios, traceability
+from mappa_rules.verify import features_dir, load_scenarios, run_scenarios, traceability
 
 
 def test_the_shipped_features_pass_and_every_normative_clause_is_accounted_for(book) -> None:
@@ -21,7 +20,7 @@ def test_the_shipped_features_pass_and_every_normative_clause_is_accounted_for(b
 
 
 def test_every_feature_names_its_source(book) -> None:
-    for path in sorted(Path(load_scenarios.__globals__["features_dir"]()).glob("*.feature")):
+    for path in sorted(features_dir().glob("*.feature")):
         text = path.read_text()
         assert any(source in text for source in ("LIVERPOOL", "CHESHIRE", "MERSEY", "TELFORD", "Catalogue")), path.name
 
