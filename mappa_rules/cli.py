@@ -146,6 +146,23 @@ def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: in
     click.echo(counts.line())
 
 
+@main.command("lint")
+@click.argument("rulesets_dir", metavar="[RULESET_DIR]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
+def lint_command(rulesets_dir: Path | None, strict: bool) -> None:
+    """Check a ruleset folder: everything the loader refuses, plus warnings; names file, rule and line."""
+    from mappa_rules.lint import lint
+
+    findings = lint(rulesets_dir)
+    for finding in findings:
+        click.echo(str(finding))
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    click.echo(f"{errors} errors, {warnings} warnings")
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
 @main.command("verify")
 @click.option("--tag", "tags", multiple=True, help="Only scenarios with this tag: a clause id (CAT-2a) or any other tag.")
 @click.option("--clause", "clauses", multiple=True, help="Only scenarios that check this clause id.")
