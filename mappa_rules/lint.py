@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mappa_rules import conditions
-from mappa_rules.conditions import All, Any_, Atom, Condition
+from mappa_rules.conditions import Any_, Atom, Condition
 from mappa_rules.errors import RulesetError
 from mappa_rules.loader import load_rulebook, shipped_rulesets_dir
 from mappa_rules.ruleset import Rule, Rulebook
