@@ -163,6 +163,24 @@ def lint_command(rulesets_dir: Path | None, strict: bool) -> None:
         sys.exit(1)
 
 
+@main.command("diff")
+@click.argument("caseload", type=click.Path(exists=True, path_type=Path))
+@click.option("--base", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="The ruleset folder before the change (default: the shipped rulesets).")
+@click.option("--head", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="The ruleset folder after the change (default: the shipped rulesets).")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+@reports_errors
+def diff_command(caseload: Path, base: Path | None, head: Path | None, fmt: str, output: Path | None, jobs: int) -> None:
+    """Evaluate a caseload under two rulesets; report the cases that change and the rules that changed them."""
+    from mappa_rules.diff import diff_caseload
+    from mappa_rules.report import render_diff
+
+    write(render_diff(diff_caseload(caseload, base, head, jobs), fmt), output)
+
+
 @main.command("verify")
 @click.option("--tag", "tags", multiple=True, help="Only scenarios with this tag: a clause id (CAT-2a) or any other tag.")
 @click.option("--clause", "clauses", multiple=True, help="Only scenarios that check this clause id.")

@@ -91,6 +91,14 @@ def render_caseload(results: Iterable[dict[str, Any]], errors: Iterable[dict[str
     return render_summary(collector.summary(list(errors)), fmt, generated_at)
 
 
+def render_diff(diff: dict[str, Any], fmt: str, generated_at: dt.datetime | None = None) -> str:
+    """A caseload diff between two rulesets (see `diff.diff_caseload`)."""
+    if fmt == "json":
+        return json.dumps(diff, indent=2, sort_keys=True) + "\n"
+    return _render("diff.j2", fmt, d=diff, title="MAPPA ruleset change: caseload impact", audience="auditor",
+                   generated_at=_stamp(generated_at))
+
+
 def render_summary(summary: dict[str, Any], fmt: str, generated_at: dt.datetime | None = None) -> str:
     """A caseload summary (see `caseload.CaseloadCollector.summary`) as a report or as JSON."""
     if fmt == "json":

@@ -28,7 +28,7 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 def test_readme_documents_every_command() -> None:
     readme = (REPO / "README.md").read_text()
-    for command in ("mappa assess", "mappa rules", "mappa schema", "mappa verify", "mappa batch", "mappa lint", "--resume", "--jobs",
+    for command in ("mappa assess", "mappa rules", "mappa schema", "mappa verify", "mappa batch", "mappa lint", "mappa diff", "--resume", "--jobs",
                     "--audience", "--start-convention", "--rulesets", "--format json", "--version"):
         assert command in readme
 
