@@ -23,7 +23,7 @@ from mappa_rules.case import case_from_data
 from mappa_rules.documents import parse_text
 from mappa_rules.errors import CaseError, MappaError
 from mappa_rules.explain import assess
-from mappa_rules.loader import load_rulebook
+from mappa_rules.loader import Library, load_library
 from mappa_rules.ruleset import FactSpec, Rulebook
 
 CHUNK = 200
@@ -145,13 +145,13 @@ def _typed(cell: str, spec: FactSpec) -> Any:
 
 # --- evaluation (in this process or in workers) ---------------------------------------------------
 
-_BOOK: Rulebook | None = None
+_BOOK: Library | None = None
 _CONVENTION: str | None = None
 
 
 def _init_worker(rulesets_dir: str | None, convention: str | None) -> None:
     global _BOOK, _CONVENTION
-    _BOOK, _CONVENTION = load_rulebook(rulesets_dir), convention
+    _BOOK, _CONVENTION = load_library(rulesets_dir), convention
 
 
 def _evaluate_chunk(rows: list[Row]) -> list[tuple[int, str, str]]:
@@ -160,13 +160,18 @@ def _evaluate_chunk(rows: list[Row]) -> list[tuple[int, str, str]]:
     return [evaluate_row(row, _BOOK, _CONVENTION) for row in rows]
 
 
-def evaluate_row(row: Row, book: Rulebook, convention: str | None = None) -> tuple[int, str, str]:
-    """One row: its result line, or its error line naming the row, case id, field and reason."""
+def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = None) -> tuple[int, str, str]:
+    """One row: its result line, or its error line naming the row, case id, field and reason.
+
+    Given a Library, the row is evaluated under the version in force on its `as_of`.
+    """
     case_id = None
     try:
         if row.unreadable is not None:
             raise CaseError(row.source, None, row.unreadable)
-        data = csv_case(row.record, book) if row.record is not None else row.data
+        library = books if isinstance(books, Library) else Library([books], pinned=True)
+        data = csv_case(row.record, library.current) if row.record is not None else row.data
+        book = library.for_data(data)
         if isinstance(data, dict):
             case_id = data.get("case_id")
         result = assess(case_from_data(data, book, row.source), book, convention)
@@ -195,7 +200,7 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
     rows = read_rows(input_path)
     for _ in range(progress.rows_done):  # resume: skip what is already written
         next(rows, None)
-    book = load_rulebook(rulesets_dir)
+    book = load_library(rulesets_dir)
     with results.open("ab") as out, errors.open("ab") as err:
         def write(batch: list[tuple[int, str, str]]) -> None:
             for _, status, line in batch:

@@ -33,6 +33,12 @@ class Case:
 
 def read_case(path: str | Path, book: Rulebook) -> Case:
     """Read and validate a case file; `-` reads standard input."""
+    data, source = read_document(path)
+    return case_from_data(data, book, source)
+
+
+def read_document(path: str | Path) -> tuple[Any, str]:
+    """A case file parsed but not yet validated (YAML or JSON; `-` is standard input), with its name."""
     source = str(path)
     if source == "-":
         text, json_only, source = sys.stdin.read(), False, "<stdin>"
@@ -43,8 +49,7 @@ def read_case(path: str | Path, book: Rulebook) -> Case:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise CaseError(source, None, f"cannot be read: {reason}") from None
         json_only = Path(path).suffix.lower() == ".json"
-    data = parse_text(text, json_only, lambda reason: CaseError(source, None, reason))
-    return case_from_data(data, book, source)
+    return parse_text(text, json_only, lambda reason: CaseError(source, None, reason)), source
 
 
 def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:

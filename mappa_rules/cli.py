@@ -13,10 +13,10 @@ import click
 
 from mappa_rules import __version__
 from mappa_rules.calendar import CONVENTIONS
-from mappa_rules.case import read_case
+from mappa_rules.case import case_from_data, read_document
 from mappa_rules.errors import MappaError
 from mappa_rules.explain import assess
-from mappa_rules.loader import load_rulebook
+from mappa_rules.loader import load_library, load_rulebook
 from mappa_rules.report import AUDIENCES, FORMATS, render
 from mappa_rules.catalogue import case_json_schema, rules_table
 
@@ -70,8 +70,10 @@ def assess_command(case_file: str, fmt: str, audience: str, output: Path | None,
                    rulesets_dir: Path | None) -> None:
     """Assess one file of any kind: case, referral, complaint, disagreement, meeting_notice
     (YAML or JSON; - reads standard input)."""
-    book = load_rulebook(rulesets_dir)
-    result = assess(read_case(case_file, book), book, start_convention)
+    library = load_library(rulesets_dir)
+    data, source = read_document(case_file)
+    book = library.for_data(data)
+    result = assess(case_from_data(data, book, source), book, start_convention)
     write(render(result, fmt, audience, clause_texts={cid: c.text for cid, c in book.clauses.items()}), output)
 
 

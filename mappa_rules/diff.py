@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from mappa_rules.batch import Row, _chunks, evaluate_row, read_rows
-from mappa_rules.loader import load_rulebook
-from mappa_rules.ruleset import Rulebook
+from mappa_rules.loader import Library, load_rulebook
 
 KEYS = ("status", "eligible", "category", "category4_kind", "recommended_level", "risk_level", "invalid_reason")
-_BOOKS: tuple[Rulebook, Rulebook] | None = None
+_BOOKS: tuple[Library, Library] | None = None
 
 
 def _init(base: str | None, head: str | None) -> None:
     global _BOOKS
-    _BOOKS = (load_rulebook(base), load_rulebook(head))
+    # each side is one version, compared as a whole whatever the cases' dates
+    _BOOKS = (Library([load_rulebook(base)], pinned=True), Library([load_rulebook(head)], pinned=True))
 
 
 def _pair_chunk(rows: list[Row]) -> list[tuple[Row, str, str]]:

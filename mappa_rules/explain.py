@@ -69,8 +69,12 @@ def explain(ev: Evaluation) -> dict[str, Any]:
         "supplied": {**({"area": ev.case.area} if ev.case.area else {}), **{k: _iso(v) for k, v in ev.case.facts.items()}},
         "assumed": ev.assumed,
         "citations": {cid: {"title": book.clauses[cid].title, "sources": book.clauses[cid].sources} for cid in cited},
-        "ruleset": {"name": book.name, "version": book.version, "sha256": book.sha256},
+        "ruleset": {"name": book.name, "version": book.version, "sha256": book.sha256,
+                    "effective_from": _iso(book.effective_from), "effective_to": _iso(book.effective_to)},
     }
+    question = book.open_question_on(ev.case.as_of or dt.date.today())
+    if question:
+        result["open_questions"] = [question]
     steps = _next_steps(ev)
     if steps:
         result["next_steps"] = steps

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -31,8 +33,57 @@ def shipped_rulesets_dir() -> Path:
         return Path(__file__).resolve().parent.parent / "rulesets"
 
 
-def load_rulebook(directory: Path | str | None = None) -> Rulebook:
-    """Load and validate every ruleset file of a folder (default: the shipped rulesets)."""
+class Library:
+    """Every version of the rulebook in a folder: the folder itself and each `versions/*/` folder."""
+
+    def __init__(self, versions: list[Rulebook], pinned: bool = False) -> None:
+        self.versions = sorted(versions, key=lambda b: b.effective_from or dt.date.min)
+        self.pinned = pinned and len(self.versions) == 1
+        for earlier, later in zip(self.versions, self.versions[1:]):
+            start = later.effective_from or dt.date.min
+            if earlier.effective_to is None or earlier.effective_to > start:
+                raise RulesetError(later.source, f"version {later.version} starts {start} while version {earlier.version} is still in force")
+
+    @property
+    def current(self) -> Rulebook:
+        """The latest version."""
+        return self.versions[-1]
+
+    def for_date(self, day: dt.date | None) -> Rulebook:
+        """The version in force on a date (today when none is given); a pinned library's one version always."""
+        if self.pinned:
+            return self.current
+        day = day or dt.date.today()
+        for book in self.versions:
+            if book.in_force(day):
+                return book
+        raise RulesetError(self.current.source, f"no ruleset version is in force on {day}")
+
+    def for_data(self, data: Any) -> Rulebook:
+        """The version for a case document, by its `as_of` (an unreadable date is left to validation)."""
+        as_of = data.get("as_of") if isinstance(data, dict) else None
+        try:
+            day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(as_of) if isinstance(as_of, str) else None
+        except ValueError:
+            day = None
+        return self.for_date(day)
+
+
+def load_library(directory: Path | str | None = None) -> Library:
+    """The versions in a ruleset folder: its own index.yaml plus `versions/<name>/index.yaml`, each validated."""
+    folder = Path(directory) if directory is not None else shipped_rulesets_dir()
+    books = [load_rulebook(folder)]
+    for version in sorted((folder / "versions").glob("*/index.yaml")) if (folder / "versions").is_dir() else []:
+        books.append(load_rulebook(version.parent, fallback=folder))
+    return Library(books)
+
+
+def load_rulebook(directory: Path | str | None = None, fallback: Path | None = None) -> Rulebook:
+    """Load and validate every ruleset file of a folder (default: the shipped rulesets).
+
+    The vocabulary, clauses, areas and calendar come from the folder, else from `fallback`
+    (a version folder's library), else from the shipped rulesets.
+    """
     folder = Path(directory) if directory is not None else shipped_rulesets_dir()
     if not folder.is_dir():
         raise RulesetError(str(folder), "not a ruleset folder (no such directory)")
@@ -40,13 +91,14 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
     index = _model(IndexSpec, _read(index_path), index_path)
     digest = hashlib.sha256()
     shipped = shipped_rulesets_dir()
-    facts_path = _first_existing(folder / "facts.yaml", shipped / "facts.yaml")
-    clauses_path = _first_existing(folder / "clauses.yaml", shipped / "clauses.yaml")
+    bases = [folder, *([fallback] if fallback else []), shipped]
+    facts_path = _first_existing(*(base / "facts.yaml" for base in bases))
+    clauses_path = _first_existing(*(base / "clauses.yaml" for base in bases))
     facts = {name: _model(FactSpec, spec, facts_path, name) for name, spec in _mapping(facts_path).items()}
     clauses = {cid: _model(ClauseSpec, spec, clauses_path, cid) for cid, spec in _mapping(clauses_path).items()}
-    areas_path = _first_existing(folder / "areas.yaml", shipped / "areas.yaml")
+    areas_path = _first_existing(*(base / "areas.yaml" for base in bases))
     areas = {name: _model(AreaSpec, spec, areas_path, name) for name, spec in _mapping(areas_path).items()}
-    calendar_path = _first_existing(folder / "calendar.yaml", shipped / "calendar.yaml")
+    calendar_path = _first_existing(*(base / "calendar.yaml" for base in bases))
     convention = _mapping(calendar_path).get("start_convention")
     if convention not in calendar.CONVENTIONS:
         raise RulesetError(str(calendar_path), f"start_convention must be one of {', '.join(calendar.CONVENTIONS)}, got {convention!r}")
@@ -72,7 +124,7 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
     rules = tuple(
         Rule(
             id=spec.id, title=spec.title, when=parsed[spec.id][0], then=spec.then, because=spec.because,
-            cites=tuple(spec.cites), file=path.name, area=spec.area, reads=parsed[spec.id][1], stratum=strata[spec.id],
+            cites=tuple(spec.cites), file=os.path.relpath(path, folder), area=spec.area, reads=parsed[spec.id][1], stratum=strata[spec.id],
             report_unmet=spec.report_unmet if spec.report_unmet is not None else _derives_only(spec),
             sets=dict(spec.then.set or {}),
         )
@@ -85,6 +137,7 @@ def load_rulebook(directory: Path | str | None = None) -> Rulebook:
         source=str(folder), facts=facts, clauses=clauses, derived=derived, rules=rules, strata=grouped,
         kinds={kind: tuple(files) for kind, files in index.kinds.items()}, areas=areas,
         computed=computed, start_convention=convention,
+        effective_from=index.effective_from, effective_to=index.effective_to, open_question=index.open_question,
     )
     _check_kinds(book, index_path)
     return book

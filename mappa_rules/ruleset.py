@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -123,12 +124,22 @@ class RulesetFileSpec(_Strict):
     rules: list[RuleSpec] = []
 
 
+class OpenQuestionSpec(_Strict):
+    """A question the sources leave open about when a version is in force, and the dates it affects."""
+
+    text: str
+    window: tuple[dt.date, dt.date]
+
+
 class IndexSpec(_Strict):
-    """`rulesets/index.yaml`: the version, and the ruleset files each kind of input is evaluated by."""
+    """`index.yaml`: the version, when it is in force, and the ruleset files each kind is evaluated by."""
 
     name: str
     version: str
     title: str
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    open_question: OpenQuestionSpec | None = None
     kinds: dict[str, list[str]] = Field(min_length=1)
 
     @property
@@ -184,6 +195,20 @@ class Rulebook:
     kinds: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     areas: dict[str, AreaSpec] = field(default_factory=dict, repr=False)
     kind: str | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    open_question: OpenQuestionSpec | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether this version applies on a date (from its effective_from, up to but not on effective_to)."""
+        return (self.effective_from is None or self.effective_from <= day) and (self.effective_to is None or day < self.effective_to)
+
+    def open_question_on(self, day: dt.date) -> str | None:
+        """The open question about this version's dates, if `day` falls in the window it affects."""
+        question = self.open_question
+        if question and question.window[0] <= day <= question.window[1]:
+            return question.text
+        return None
     _setters: dict[str, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _settled_after: dict[str, int] = field(init=False, repr=False, compare=False)

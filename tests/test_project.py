@@ -34,7 +34,7 @@ def test_readme_documents_every_command() -> None:
 
 
 def test_the_installed_package_ships_the_same_rulesets_and_templates_as_the_checkout() -> None:
-    for shipped, source, pattern in ((shipped_rulesets_dir(), REPO / "rulesets", "*.yaml"),
+    for shipped, source, pattern in ((shipped_rulesets_dir(), REPO / "rulesets", "**/*.yaml"),
                                      (templates_dir(), REPO / "reports", "**/*.j2")):
         ours = {p.relative_to(source): p.read_bytes() for p in source.glob(pattern)}
         theirs = {p.relative_to(shipped): p.read_bytes() for p in shipped.glob(pattern)}
