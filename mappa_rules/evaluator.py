@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +21,7 @@ from mappa_rules.calendar import Computed
 from mappa_rules.case import Case
 from mappa_rules.engine import engine_for
 from mappa_rules.errors import CaseError, EvaluationError
-from mappa_rules.ruleset import Rule, Rulebook
-
-
-_PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
+from mappa_rules.ruleset import PLACEHOLDER, Rule, Rulebook
 
 
 @dataclass(frozen=True)
@@ -155,7 +151,7 @@ def _for_durable(known: dict[str, Any]) -> dict[str, Any]:
 def render_because(rule: Rule, known: dict[str, Any]) -> str:
     """The rule's plain-English reason with `{fact}` placeholders filled from the case."""
     text = rule.because
-    for name in sorted(set(_PLACEHOLDER.findall(text))):
+    for name in sorted(set(PLACEHOLDER.findall(text))):
         text = text.replace("{" + name + "}", show(known[name]) if name in known else "(not given)")
     return text.strip()
 

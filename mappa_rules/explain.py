@@ -29,18 +29,19 @@ def explain(ev: Evaluation) -> dict[str, Any]:
     outcomes: dict[str, Any] = {}
     undetermined: list[str] = []
     ambiguous_names = {a.derived for a in ev.ambiguities}
+    fired_rules = ev.fired()
+    set_by_fired = {name for r in fired_rules for name in r.sets}
     for name, decl in book.derived.items():
         if decl.outcome is None:
             continue
         in_scope = _in_scope(ev, name)
-        set_by_rule = any(name in r.sets for r in ev.fired())
         if name in known:
             optional_none = known[name] is None and decl.required == "optional" and name not in book.required_when
-            if set_by_rule or (in_scope and not optional_none):
+            if name in set_by_fired or (in_scope and not optional_none):
                 outcomes[decl.outcome] = known[name]
         elif name not in ambiguous_names and in_scope:
             undetermined.append(name)
-    invalid = [r for r in ev.fired() if r.then.invalid]
+    invalid = [r for r in fired_rules if r.then.invalid]
     if invalid:
         outcomes[INVALID] = "; ".join(render_because(r, known) for r in invalid)
     elif _proposal_undetermined(ev):
@@ -52,7 +53,7 @@ def explain(ev: Evaluation) -> dict[str, Any]:
         rules = _invalid_rules(book) if name == INVALID else book.setters(name)
         _collect_missing(ev, rules, label, missing, set())
     status = "ambiguous" if ev.ambiguities else "undetermined" if undetermined else "decided"
-    fired = [_fired_entry(ev, rule) for rule in ev.fired()]
+    fired = [_fired_entry(ev, rule) for rule in fired_rules]
     cited = sorted({cid for entry in fired for cid in entry["cites"]} | {cid for r in _unmet_rules(ev) for cid in r.cites})
     result = {
         "case_id": ev.case.case_id,
@@ -75,10 +76,10 @@ def explain(ev: Evaluation) -> dict[str, Any]:
     question = book.open_question_on(ev.case.as_of or dt.date.today())
     if question:
         result["open_questions"] = [question]
-    steps = _next_steps(ev)
+    steps = _next_steps(ev, fired_rules)
     if steps:
         result["next_steps"] = steps
-    deadlines = _deadlines(ev)
+    deadlines = _deadlines(ev, fired_rules)
     if deadlines:
         result["deadlines"] = deadlines
         result["calendar"] = {"start_convention": ev.convention, "meaning": CONVENTIONS[ev.convention],
@@ -89,17 +90,17 @@ def explain(ev: Evaluation) -> dict[str, Any]:
     return result
 
 
-def _next_steps(ev: Evaluation) -> list[dict[str, Any]]:
+def _next_steps(ev: Evaluation, fired: list[Rule]) -> list[dict[str, Any]]:
     """Fired step rules in their declared order: what happens next, each with its clause."""
-    steps = [r for r in ev.fired() if r.then.next_step is not None]
+    steps = [r for r in fired if r.then.next_step is not None]
     steps.sort(key=lambda r: r.then.next_step)
     return [{"order": n, "step": render_because(r, ev.known), "rule": r.id, "cites": list(r.cites)}
             for n, r in enumerate(steps, start=1)]
 
 
-def _deadlines(ev: Evaluation) -> list[dict[str, Any]]:
+def _deadlines(ev: Evaluation, fired: list[Rule]) -> list[dict[str, Any]]:
     """Every computed date a fired rule used, with how it was computed."""
-    used = {f for r in ev.fired() for f in (*r.reads, *(v["fact"] for v in r.sets.values() if isinstance(v, dict) and "fact" in v))}
+    used = {f for r in fired for f in (*r.reads, *r.takes_from)}
     out = []
     for name, computed in ev.computed.items():
         if name in used and isinstance(computed.value, dt.date):
@@ -114,13 +115,11 @@ def _local_procedure(ev: Evaluation) -> dict[str, Any] | None:
     local = ev.book.local_areas()
     if not local:
         return None
-    area = ev.case.area
+    area, named = ev.case.area, ev.book.local_procedures
     if area is None:
-        return {"area": None, "encoded": False,
-                "note": f"No area given: local procedures ({', '.join(dict.fromkeys(r.area for r in ev.book.rules if r.area))}) cannot apply."}
+        return {"area": None, "encoded": False, "note": f"No area given: local procedures ({', '.join(named)}) cannot apply."}
     if area in local:
-        applied = [name for name in dict.fromkeys(r.area for r in ev.book.rules if r.area)
-                   if area == name or area in ev.book.areas[name].includes]
+        applied = [name for name in named if area == name or area in ev.book.areas[name].includes]
         shown = ", ".join(name if name == area else f"{name} (covers {area})" for name in applied)
         return {"area": area, "encoded": True, "note": f"Local procedure for this area: {shown}."}
     return {"area": area, "encoded": False,
@@ -159,7 +158,7 @@ def _collect_missing(ev: Evaluation, rules: list[Rule], outcome: str, out: dict,
         if ev.verdicts.get(rule.id) is not None or rule.id in seen:
             continue
         seen.add(rule.id)
-        for fact in _input_facts(ev, conditions.missing(rule.when, ev.known)):
+        for fact in ev.book.computed_inputs(conditions.missing(rule.when, ev.known), ev.known):
             if fact in ev.book.derived:
                 _collect_missing(ev, ev.book.setters(fact), outcome, out, seen)
                 continue
@@ -168,19 +167,6 @@ def _collect_missing(ev: Evaluation, rules: list[Rule], outcome: str, out: dict,
                 entry["needed_by"].append(rule.id)
             if outcome not in entry["for"]:
                 entry["for"].append(outcome)
-
-
-def _input_facts(ev: Evaluation, names: list[str]) -> list[str]:
-    """A missing computed fact stands for the missing dates it is computed from."""
-    out: list[str] = []
-    for name in names:
-        if name in ev.book.computed:
-            args = ev.book.computed[name].function[1]
-            inputs = [v for k, v in args.items() if k != "days" and v not in ev.known]
-            out.extend(f for f in _input_facts(ev, inputs) if f not in out)
-        elif name not in out:
-            out.append(name)
-    return out
 
 
 def _concludes(book: Rulebook, rule: Rule) -> dict[str, Any]:

@@ -11,9 +11,7 @@ from mappa_rules import conditions
 from mappa_rules.conditions import Any_, Atom, Condition
 from mappa_rules.errors import RulesetError
 from mappa_rules.loader import load_rulebook, shipped_rulesets_dir
-from mappa_rules.ruleset import Rule, Rulebook
-
-_PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
+from mappa_rules.ruleset import PLACEHOLDER, Rule, Rulebook
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ def lint(directory: Path | str | None = None) -> list[Finding]:
         if never_holds(rule.when, book):
             findings.append(Finding("warning", *where, "its conditions can never all hold: it can never fire"))
         used = _used_facts(rule, book)
-        for name in sorted(set(_PLACEHOLDER.findall(rule.because)) - used):
+        for name in sorted(set(PLACEHOLDER.findall(rule.because)) - used):
             findings.append(Finding("warning", *where, f"'because' names {{{name}}}, a fact this rule does not use"))
     read = {f for r in book.rules for f in r.reads}
     set_from = {f for r in book.rules for f in _used_facts(r, book)}
@@ -129,17 +127,11 @@ def _allowed(atom: Atom, allowed: set[Any] | None) -> set[Any] | None:
 
 def _used_facts(rule: Rule, book: Rulebook) -> set[str]:
     """Facts a rule reads, takes values from, or reads through a computed fact."""
-    used = set(rule.reads)
-    for value in rule.sets.values():
-        if isinstance(value, dict) and "fact" in value:
-            used.add(value["fact"])
-        elif isinstance(value, dict) and "format" in value:
-            used.update(_PLACEHOLDER.findall(value["format"]))
+    used = {*rule.reads, *rule.takes_from}
     pending = [f for f in used if f in book.computed]
     while pending:
-        spec = book.computed[pending.pop()]
-        for key, name in spec.function[1].items():
-            if key != "days" and name not in used:
+        for name in book.computed[pending.pop()].inputs:
+            if name not in used:
                 used.add(name)
                 if name in book.computed:
                     pending.append(name)

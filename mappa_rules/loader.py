@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +14,11 @@ from mappa_rules import calendar, conditions
 from mappa_rules.documents import parse_text
 from mappa_rules.errors import RulesetError
 from mappa_rules.ruleset import (
-    OUTCOME_KEYS, AreaSpec, ClauseSpec, ComputedSpec, DerivedSpec, FactSpec, IndexSpec, Rule, Rulebook, RuleSpec, RulesetFileSpec,
+    OUTCOME_KEYS, PLACEHOLDER, AreaSpec, ClauseSpec, ComputedSpec, DerivedSpec, FactSpec, IndexSpec, Rule, Rulebook, RuleSpec, RulesetFileSpec,
 )
 
 # durable-rules holds at most 252 user properties in one fact; keep a margin for our marker fields.
 MAX_FACT_PROPERTIES = 250
-_PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
 
 
 def shipped_rulesets_dir() -> Path:
@@ -315,7 +313,7 @@ def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived:
         if isinstance(value, dict):
             if set(value) not in ({"fact"}, {"format"}):
                 raise fail(f"then.set.{name}: a value is a literal, {{fact: NAME}} or {{format: TEXT}}, got {value}")
-            named = [value["fact"]] if "fact" in value else _PLACEHOLDER.findall(value["format"])
+            named = [value["fact"]] if "fact" in value else PLACEHOLDER.findall(value["format"])
             for fact in named:
                 if fact not in known_names:
                     raise fail(f"then.set.{name}: '{fact}' is not a fact")
@@ -332,7 +330,7 @@ def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived:
         named = getattr(then, key)
         if named is not None and named not in facts:
             raise fail(f"then.{key}: '{named}' is not a fact of the vocabulary")
-    for placeholder in _PLACEHOLDER.findall(spec.because):
+    for placeholder in PLACEHOLDER.findall(spec.because):
         if placeholder not in known_names:
             raise fail(f"because: '{{{placeholder}}}' is not a fact")
     return when, tuple(reads)

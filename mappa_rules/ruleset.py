@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import string
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mappa_rules.conditions import Condition, parse
+
+# A `{fact}` placeholder in a rule's `because` or in a `{format: ...}` value.
+PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
 
 OUTCOME_KEYS = (
     "eligible", "category", "category4_kind", "allowed_levels", "recommended_level", "risk_level",
@@ -81,6 +84,11 @@ class ComputedSpec(_Strict):
         if len(chosen) != 1:
             raise ValueError(f"give exactly one calendar function, got {len(chosen)}")
         return chosen[0]
+
+    @property
+    def inputs(self) -> list[str]:
+        """The date facts (input or computed) this fact is computed from."""
+        return [name for key, name in self.function[1].items() if key != "days"]
 
 
 class ThenSpec(_Strict):
@@ -166,6 +174,17 @@ class Rule:
     sets: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
+    def takes_from(self) -> list[str]:
+        """Facts the conclusion takes values from (`{fact: name}` or `{format: "...{name}..."}`)."""
+        names: list[str] = []
+        for value in self.sets.values():
+            if isinstance(value, dict) and "fact" in value:
+                names.append(value["fact"])
+            elif isinstance(value, dict) and "format" in value:
+                names.extend(PLACEHOLDER.findall(value["format"]))
+        return names
+
+    @property
     def kind(self) -> str:
         """derive, ambiguous, invalid, reject or advice: what the rule is for."""
         for name in ("reject", "invalid", "ambiguous"):
@@ -236,10 +255,10 @@ class Rulebook:
             chosen = [r for r in self.rules if r.file in files]
             renumber = {s: n for n, s in enumerate(sorted({r.stratum for r in chosen}))}
             rules = tuple(replace(r, stratum=renumber[r.stratum]) for r in chosen)
-            names = {n for r in rules for n in (*r.reads, *r.sets, *_set_from(r), *(r.then.ambiguous or {}))}
+            names = {n for r in rules for n in (*r.reads, *r.sets, *r.takes_from, *(r.then.ambiguous or {}))}
             for name in reversed(list(self.computed)):  # computed facts and the computed facts they read
                 if name in names:
-                    names.update(self.computed[name].function[1].values())
+                    names.update(self.computed[name].inputs)
             views[kind] = replace(
                 self, rules=rules, kind=kind, derived={n: d for n, d in self.derived.items() if n in names},
                 computed={n: c for n, c in self.computed.items() if n in names},
@@ -250,14 +269,29 @@ class Rulebook:
     @property
     def facts_used(self) -> tuple[str, ...]:
         """The input facts the rules read, in vocabulary order: all a case of this kind may give."""
-        read = {f for r in self.rules for f in (*r.reads, *_set_from(r))}
-        read.update(v for c in self.computed.values() for v in c.function[1].values() if isinstance(v, str))
+        read = {f for r in self.rules for f in (*r.reads, *r.takes_from)}
+        read.update(name for c in self.computed.values() for name in c.inputs)
         return tuple(name for name in self.facts if name in read)
+
+    @property
+    def local_procedures(self) -> list[str]:
+        """The areas whose local procedure these rules encode, in rule order."""
+        return list(dict.fromkeys(r.area for r in self.rules if r.area))
 
     def local_areas(self) -> list[str]:
         """Areas with a local procedure among these rules, each with the areas it covers."""
-        named = dict.fromkeys(r.area for r in self.rules if r.area)
-        return [a for area in named for a in (area, *self.areas[area].includes)]
+        return [a for area in self.local_procedures for a in (area, *self.areas[area].includes)]
+
+    def computed_inputs(self, names: list[str], known: dict[str, Any]) -> list[str]:
+        """The facts behind `names`, with each missing computed fact replaced by its missing inputs."""
+        out: list[str] = []
+        for name in names:
+            if name in self.computed:
+                missing = [i for i in self.computed[name].inputs if i not in known]
+                out.extend(f for f in self.computed_inputs(missing, known) if f not in out)
+            elif name not in out:
+                out.append(name)
+        return out
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id."""
@@ -271,13 +305,3 @@ class Rulebook:
         """The last stratum whose rules can set this derived fact (-1: no rule sets it)."""
         return self._settled_after[derived_name]
 
-
-def _set_from(rule: Rule) -> list[str]:
-    """Facts a rule's conclusion takes values from (`{fact: name}` or `{format: "...{name}..."}`)."""
-    names: list[str] = []
-    for value in rule.sets.values():
-        if isinstance(value, dict) and "fact" in value:
-            names.append(value["fact"])
-        elif isinstance(value, dict) and "format" in value:
-            names.extend(field for _, field, _, _ in string.Formatter().parse(value["format"]) if field)
-    return names
