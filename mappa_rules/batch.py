@@ -145,19 +145,19 @@ def _typed(cell: str, spec: FactSpec) -> Any:
 
 # --- evaluation (in this process or in workers) ---------------------------------------------------
 
-_BOOK: Library | None = None
+_LIBRARY: Library | None = None
 _CONVENTION: str | None = None
 
 
 def _init_worker(rulesets_dir: str | None, convention: str | None) -> None:
-    global _BOOK, _CONVENTION
-    _BOOK, _CONVENTION = load_library(rulesets_dir), convention
+    global _LIBRARY, _CONVENTION
+    _LIBRARY, _CONVENTION = load_library(rulesets_dir), convention
 
 
 def _evaluate_chunk(rows: list[Row]) -> list[tuple[int, str, str]]:
     """Each row as ("result", status, json line) or ("error", "", json line)."""
-    assert _BOOK is not None, "worker not initialised"
-    return [evaluate_row(row, _BOOK, _CONVENTION) for row in rows]
+    assert _LIBRARY is not None, "worker not initialised"
+    return [evaluate_row(row, _LIBRARY, _CONVENTION) for row in rows]
 
 
 def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = None) -> tuple[int, str, str]:
@@ -219,7 +219,7 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
                 on_row(len(batch))
 
         if jobs <= 1:
-            for chunk in _chunks(rows):
+            for chunk in chunks(rows):
                 write([evaluate_row(row, book, convention) for row in chunk])
         else:
             _run_parallel(rows, jobs, rulesets_dir, convention, write)
@@ -233,7 +233,7 @@ def _run_parallel(rows: Iterator[Row], jobs: int, rulesets_dir: Path | None, con
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(folder, convention)) as pool:
         pending: deque[Future] = deque()
         try:
-            for chunk in _chunks(rows):
+            for chunk in chunks(rows):
                 pending.append(pool.submit(_evaluate_chunk, chunk))
                 while len(pending) >= 2 * jobs:
                     write(pending.popleft().result())
@@ -246,7 +246,8 @@ def _run_parallel(rows: Iterator[Row], jobs: int, rulesets_dir: Path | None, con
                 future.cancel()
 
 
-def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+def chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    """Rows in chunks of CHUNK, lazily."""
     chunk: list[Row] = []
     for row in rows:
         chunk.append(row)

@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Iterator
 
-from mappa_rules.batch import Row, _chunks, evaluate_row, read_rows
+from mappa_rules.batch import Row, chunks, evaluate_row, read_rows
 from mappa_rules.loader import Library, load_rulebook
 
 KEYS = ("status", "eligible", "category", "category4_kind", "recommended_level", "risk_level", "invalid_reason")
@@ -30,11 +30,11 @@ def _pairs(input_path: Path, base: Path | None, head: Path | None, jobs: int) ->
     rows = read_rows(input_path)
     if jobs <= 1:
         _init(str(base) if base else None, str(head) if head else None)
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows):
             yield from _pair_chunk(chunk)
         return
     with ProcessPoolExecutor(jobs, initializer=_init, initargs=(str(base) if base else None, str(head) if head else None)) as pool:
-        for batch in pool.map(_pair_chunk, _chunks(rows)):
+        for batch in pool.map(_pair_chunk, chunks(rows)):
             yield from batch
 
 
