@@ -165,6 +165,25 @@ def lint_command(rulesets_dir: Path | None, strict: bool) -> None:
         sys.exit(1)
 
 
+@main.command("check")
+@click.argument("rulesets_dir", metavar="[RULESET_DIR]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--kind", "kinds", multiple=True, help="Only this kind of input (case, referral, ...); repeatable.")
+@click.option("--examples", type=click.IntRange(0, 50), default=3, show_default=True, help="Example combinations per finding.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def check_command(rulesets_dir: Path | None, kinds: tuple[str, ...], examples: int, fmt: str) -> None:
+    """Every combination of each ruleset's inputs: gaps, conflicts, masked and dead rules; exit 1 on any finding."""
+    from mappa_rules.check import check, render_text
+
+    reports = check(rulesets_dir, list(kinds) or None, examples)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_json() for r in reports], indent=2))
+    else:
+        click.echo(render_text(reports), nl=False)
+    if any(r.findings for r in reports):
+        sys.exit(1)
+
+
 @main.command("diff")
 @click.argument("caseload", type=click.Path(exists=True, path_type=Path))
 @click.option("--base", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,

@@ -13,6 +13,12 @@ class MappaError(Exception):
         return {"error": str(self), "field": None, "cites": []}
 
 
+class OptionError(MappaError):
+    """A command option has a value the command cannot use (e.g. a kind no ruleset declares)."""
+
+    exit_code = 2
+
+
 class RulesetError(MappaError):
     """A ruleset file is malformed or inconsistent; nothing is evaluated."""
 

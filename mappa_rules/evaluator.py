@@ -120,6 +120,9 @@ def _settle(evaluation: Evaluation, names: list[str]) -> None:
             rules = tuple(rid for _, ids in values.values() for rid in ids)
             said = "; ".join(f"{', '.join(ids)} give {json.dumps(v)}" for v, ids in values.values())
             reason = f"the rules conclude different values ({said}); the tool does not choose between them"
+            declared = book.derived[name].disagreement
+            if declared and book.derived[name].declares({rid: key for key, (_, ids) in values.items() for rid in ids}):
+                reason = f"{declared.because.strip()} ({said})"
             evaluation.ambiguities.append(Ambiguity(name, candidates, rules, reason))
         elif values:
             known[name] = next(iter(values.values()))[0]

@@ -128,6 +128,7 @@ def load_rulebook(directory: Path | str | None = None, fallback: Path | None = N
         )
         for path, spec in specs
     )
+    _check_disagreements(files, rules, clauses)
     depth = max(r.stratum for r in rules) + 1
     grouped = tuple(tuple(r for r in rules if r.stratum == s) for s in range(depth))
     book = Rulebook(
@@ -225,6 +226,30 @@ def _collect_derived(files: list[tuple[Path, RulesetFileSpec]], facts: dict[str,
                     if atom.fact not in derived and atom.fact not in facts:
                         raise RulesetError(str(path), f"derived.{name}.required_when: unknown fact '{atom.fact}'")
     return derived
+
+
+def _check_disagreements(files: list[tuple[Path, RulesetFileSpec]], rules: tuple[Rule, ...],
+                         clauses: dict[str, ClauseSpec]) -> None:
+    """A declared disagreement names rules that set its fact, each in one group, and cites known clauses."""
+    by_id = {r.id: r for r in rules}
+    for path, spec in files:
+        for name, decl in spec.derived.items():
+            if decl.disagreement is None:
+                continue
+            where = f"derived.{name}.disagreement"
+            if decl.combine != "one":
+                raise RulesetError(str(path), f"{where}: only a fact with combine 'one' can have disagreeing rules")
+            seen: set[str] = set()
+            for group in decl.disagreement.between:
+                for rid in group:
+                    if rid not in by_id or name not in by_id[rid].sets:
+                        raise RulesetError(str(path), f"{where}: '{rid}' is not a rule that sets {name}")
+                    if rid in seen:
+                        raise RulesetError(str(path), f"{where}: '{rid}' is in more than one group")
+                    seen.add(rid)
+            for cid in decl.disagreement.cites:
+                if cid not in clauses:
+                    raise RulesetError(str(path), f"{where}: cites unknown clause '{cid}'")
 
 
 def _collect_computed(files: list[tuple[Path, RulesetFileSpec]], facts: dict[str, FactSpec],

@@ -50,6 +50,16 @@ class ClauseSpec(_Strict):
     text: str | None = None
 
 
+class DisagreementSpec(_Strict):
+    """Groups of rules for one derived fact that the policy expects may disagree (e.g. the assessor's
+    OASys level and the definitions' indicators): a disagreement between groups is a declared open
+    question, reported as ambiguous with this reason; within a group it is still a conflict."""
+
+    between: list[list[str]] = Field(min_length=2)
+    because: str = Field(min_length=1)
+    cites: list[str] = Field(min_length=1)
+
+
 class DerivedSpec(_Strict):
     """A fact the rules conclude; with `outcome`, it is reported under that outcome key.
 
@@ -64,6 +74,20 @@ class DerivedSpec(_Strict):
     required: Literal["always", "optional"] = "optional"
     required_when: dict | None = None
     combine: Literal["one", "union", "earliest"] = "one"
+    disagreement: DisagreementSpec | None = None
+
+    def declares(self, given: dict[str, str]) -> bool:
+        """Whether a disagreement between fired rules (rule id -> the value it gives, as text) is the
+        declared one: every rule is in a group, the rules of each group agree, and groups differ."""
+        if self.disagreement is None:
+            return False
+        group_of = {rid: n for n, group in enumerate(self.disagreement.between) for rid in group}
+        if any(rid not in group_of for rid in given):
+            return False
+        by_group: dict[int, set[str]] = {}
+        for rid, value in given.items():
+            by_group.setdefault(group_of[rid], set()).add(value)
+        return all(len(values) == 1 for values in by_group.values()) and len(by_group) > 1
 
 
 class ComputedSpec(_Strict):
