@@ -133,3 +133,41 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     When the case is assessed
     Then the status is ambiguous
     And the category is open between 2 and none
+
+  @CAT-2g @CAT-3-LVL
+  Scenario: A disqualification order alongside Category 3 is MAPPA-eligible either way
+    Given a case
+    And none of the other category routes applies
+    And the fact outcome is conviction
+    And the fact offence_schedule15 is false
+    And the fact sentence_type is community_order
+    And the fact offence_indicates_serious_harm_capacity is true
+    And the fact requires_level2_or_3_management is true
+    And the fact rosh_level is high
+    And the fact formal_meetings_add_value is true
+    And the fact active_multiagency_involvement_required is true
+    And the fact senior_oversight_required is false
+    And the fact disqualification_order is true
+    When the case is assessed
+    Then the status is ambiguous
+    And the eligible is true
+    And the category is open between 2 and 3
+    And the rule CAT-2g.with-category-3 fires
+
+  @CAT-2g @CAT-3-LVL
+  Scenario: A disqualification order with Category 3 conditions that come out at Level 1 is the disputed route alone
+    Given a case
+    And none of the other category routes applies
+    And the fact outcome is conviction
+    And the fact offence_schedule15 is false
+    And the fact sentence_type is community_order
+    And the fact offence_indicates_serious_harm_capacity is true
+    And the fact requires_level2_or_3_management is true
+    And the fact rosh_level is high
+    And the fact formal_meetings_add_value is false
+    And the fact disqualification_order is true
+    When the case is assessed
+    Then the status is ambiguous
+    And the category is open between 2 and none
+    And the rule CAT-2g fires
+    And the rule CAT-3-LVL.comes-out-at-level-1 fires

@@ -20,6 +20,8 @@ Each finding has its count of combinations and a few examples in words.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ from mappa_rules.evaluator import show
 from mappa_rules.lint import _line
 from mappa_rules.loader import Library, load_library
 from mappa_rules.ruleset import Rule, Rulebook
-from mappa_rules.space import MISSING
+from mappa_rules.space import MISSING, Given
 from mappa_rules.symbolic import State, Symbolic, takes_from
 
 KINDS = ("gap", "conflict", "masked", "dead_rule", "unbound", "never_concluded")
@@ -56,12 +58,14 @@ class Finding:
     count: int
     total: int
     examples: tuple[str, ...] = ()
+    example_facts: tuple[dict[str, Any], ...] = ()
     file: str | None = None
     line: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "version": self.version, "input_kind": self.input_kind, "subject": self.subject,
                 "message": self.message, "combinations": self.count, "of": self.total, "examples": list(self.examples),
+                "example_facts": list(self.example_facts),
                 "file": self.file, "line": self.line}
 
 
@@ -190,8 +194,8 @@ class _Checker:
             return
         maskers = [r for r in self.book.rules if r.id != rule.id and (r.then.reject or set(r.then.ambiguous or {}) & set(rule.sets))]
         by = [r.id for r in maskers if self._count(self.sym.where(lambda a, b: a and b, [fires, self.sym.fires(r)], ("and2",)))]
-        self._add("masked", rule.id, f"fires on {self._count(fires):,} combinations but never to any effect: "
-                                     f"{', '.join(by) or 'other rules'} always override it", self._count(fires), fires, rule=rule)
+        self._add("masked", rule.id, f"fires, but never to any effect: every time it fires, "
+                                     f"{' or '.join(by) or 'another rule'} overrides it", self._count(fires), fires, rule=rule)
 
     def _unbound(self, rule: Rule) -> None:
         for name, sources in takes_from(rule).items():
@@ -215,19 +219,40 @@ class _Checker:
 
     def _add(self, kind: str, subject: str, message: str, count: int, node: Node | None, rule: Rule | None = None,
              detail: Any = None) -> None:
-        found = []
+        found, facts = [], []
         if node is not None:
             for path, terminal in self.d.examples(node, lambda v: v is not None and v is not False, self.limit):
                 words = self._words(path)
                 if detail is not None and isinstance(terminal, State):
                     words += f" -> {detail(terminal)}"
                 found.append(words)
-        path = Path(self.book.source) / rule.file if rule else None
+                facts.append(self._facts(path))
+        path, line = self._where(rule, subject)
         self.findings.append(Finding(
             kind=kind, version=self.book.version, input_kind=self.book.kind or "case", subject=subject, message=message,
-            count=count, total=self.total, examples=tuple(found), file=str(path) if path else None,
-            line=_line(path, rule.id) if path else None,
+            count=count, total=self.total, examples=tuple(found), example_facts=tuple(facts),
+            file=str(path) if path else None, line=line,
         ))
+
+    def _where(self, rule: Rule | None, derived: str) -> tuple[Path | None, int | None]:
+        """The rule's file and line; for a derived fact, where a file of its rules declares it."""
+        if rule is not None:
+            path = Path(os.path.normpath(Path(self.book.source) / rule.file))
+            return path, _line(path, rule.id)
+        for setter in self.book.setters(derived):
+            path = Path(os.path.normpath(Path(self.book.source) / setter.file))
+            pattern = re.compile(rf"^  {re.escape(derived)}:")
+            for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if pattern.match(text):
+                    return path, number
+        return None, None
+
+    def _facts(self, path: dict[int, Any]) -> dict[str, Any]:
+        """An example as the facts a case file would give (a fact not given, or not tested, is left out;
+        a value the rules never compare is shown in words, e.g. 'a date')."""
+        variables = self.sym.space.variables
+        return {variables[level].name: (str(value) if isinstance(value, Given) else value)
+                for level, value in sorted(path.items()) if value is not MISSING}
 
     def _words(self, path: dict[int, Any]) -> str:
         variables = self.sym.space.variables
@@ -263,7 +288,7 @@ def render_text(reports: list[KindReport]) -> str:
             lines.append(f"    {TITLES[finding.kind].upper()} {finding.subject}{where}: {finding.message}{counted}")
             lines.extend(f"      e.g. {example}" for example in finding.examples)
     found = sum(len(r.findings) for r in reports)
-    lines.append(f"{found} finding{'' if found == 1 else 's'} in {len(reports)} checks")
+    lines.append(f"{found} finding{'' if found == 1 else 's'} in {len(reports)} check{'' if len(reports) == 1 else 's'}")
     return "\n".join(lines) + "\n"
 
 

@@ -141,8 +141,10 @@ class Symbolic:
             if decl.combine == "union" and found:
                 return State("set", tuple(dict.fromkeys(v for value, _ in found.values() for v in _as_tuple(value))))
             if decl.combine == "earliest" and found:
-                options = tuple(sorted((str(value) for value, _ in found.values())))
-                return State("set", options[0] if len(options) == 1 else ("earliest of",) + options)
+                options = [value for value, _ in found.values()]
+                if len(options) == 1:
+                    return State("set", options[0])
+                return State("set", ("earliest of",) + tuple(sorted(str(v) for v in options)))
             if len(found) > 1:
                 pairs = tuple((_as_tuple(value), tuple(ids)) for value, ids in found.values())
                 return State("conflict", values=pairs, rules=tuple(i for _, ids in pairs for i in ids))

@@ -39,6 +39,8 @@ def test_a_conflict_with_the_assessors_level_is_reported_not_overridden(run) -> 
     assert conflict["outcome"] == "risk_level"
     assert conflict["candidates"] == ["high", "medium"]
     assert set(conflict["rules"]) == {"RISK-HIGH", "RISK-MEDIUM.oasys"}
+    assert conflict["reason"].startswith("The assessor's OASys level and the level the indicators give differ")
+    assert 'RISK-HIGH give "high"' in conflict["reason"]
 
 
 @pytest.mark.parametrize(("facts", "rule"), [

@@ -119,3 +119,33 @@ def test_an_unknown_area_on_a_rule_is_refused(draft: Path) -> None:
     replace(draft / "risk.yaml", "  - id: RISK-CUSTODY\n", "  - id: RISK-CUSTODY\n    area: Atlantis\n")
     with pytest.raises(RulesetError, match="rule RISK-CUSTODY: area: 'Atlantis' is not an area"):
         load_rulebook(draft)
+
+
+DISAGREEMENT = "        - [RISK-LOW, RISK-MEDIUM, RISK-HIGH, RISK-VERYHIGH]"
+
+
+@pytest.mark.parametrize(("new", "words"), [
+    ("        - [RISK-LOW, RISK-MEDIUM, RISK-HIGH, RISK-VERYHIGH, RISK-CUSTODY]", "'RISK-CUSTODY' is not a rule that sets risk_level"),
+    ("        - [RISK-LOW, RISK-MEDIUM, RISK-HIGH, RISK-HIGH.oasys]", "'RISK-HIGH.oasys' is in more than one group"),
+    ("        - [RISK-LOW, RISK-NOPE]", "'RISK-NOPE' is not a rule that sets risk_level"),
+])
+def test_a_bad_disagreement_declaration_is_refused(draft: Path, new: str, words: str) -> None:
+    replace(draft / "risk.yaml", DISAGREEMENT, new)
+    with pytest.raises(RulesetError, match="derived.risk_level.disagreement") as caught:
+        load_rulebook(draft)
+    assert words in str(caught.value) and caught.value.path.endswith("risk.yaml")
+
+
+def test_a_disagreement_citing_an_unknown_clause_is_refused(draft: Path) -> None:
+    replace(draft / "risk.yaml", "      cites: [RISK-SH]", "      cites: [RISK-XX]")
+    with pytest.raises(RulesetError, match="cites unknown clause 'RISK-XX'"):
+        load_rulebook(draft)
+
+
+def test_a_disagreement_is_declared_only_between_groups_whose_rules_agree(book) -> None:
+    risk = book.derived["risk_level"]
+    assert risk.declares({"RISK-LOW.oasys": '"low"', "RISK-HIGH": '"high"'})
+    assert risk.declares({"RISK-LOW.oasys": '"low"', "RISK-HIGH": '"high"', "RISK-HIGH.oasys": '"high"'}) is False
+    assert risk.declares({"RISK-MEDIUM": '"medium"', "RISK-VERYHIGH": '"very_high"'}) is False
+    assert risk.declares({"RISK-LOW": '"low"', "RISK-CUSTODY": '"low"'}) is False
+    assert book.derived["assessed_category"].declares({"CAT-PREC.category-1": "1", "CAT-PREC.category-2": "2"}) is False
