@@ -133,8 +133,9 @@ class _Checker:
         self.findings.sort(key=lambda f: order[f.kind])
         opened = self.sym.any_of([self._is(name, "open") for name in self.book.derived])
         return KindReport(
-            version=self.book.version, input_kind=self.book.kind or "case", in_force=_in_force(self.book), variables=len(self.sym.space.variables),
-            rules=len(self.book.rules), total=self.total, refused=self._count(self.refused),
+            version=self.book.version, input_kind=self.book.kind or "case", in_force=_in_force(self.book),
+            variables=len(self.sym.space.variables), rules=len(self.book.rules), total=self.total,
+            refused=self._count(self.refused),
             invalid=self._count(self.sym.where(lambda r, i: i and not r, [self.refused, self.invalid], ("invalid-only",))),
             open_questions=self._count(self.sym.where(lambda v, o: v and o, [self.kept, opened], ("and2",))),
             findings=self.findings,
@@ -187,8 +188,8 @@ class _Checker:
             return
         effect = [self._is(name, "set", "conflict") for name in rule.sets]
         effect += [self._is(name, "open") for name in (rule.then.ambiguous or {})]
-        if not rule.sets and not rule.then.ambiguous:
-            effect = [self.d.const(True)]
+        if rule.then.advice or rule.then.invalid or rule.then.next_step is not None:
+            effect = [self.d.const(True)]  # its advice, step or invalid reason is reported whatever else fires
         effective = self.sym.where(lambda f, k, *e: f and k and any(e), [fires, self.kept, *effect], ("effective", len(effect)))
         if self._count(effective):
             return
@@ -202,8 +203,9 @@ class _Checker:
             before = [r for r in self.book.rules if r.then.reject and r.stratum <= self.book.settled_after(name)]
             stopped = self.sym.any_of([self.sym.fires(r) for r in before])
             for source in sources:
-                unbound = self.sym.where(lambda f, s, v: f is True and not s and v is MISSING,
-                                         [self.sym.verdict(rule), stopped, self.sym.value(source)], ("unbound",))
+                unbound = self.sym.where(  # an ambiguity rule for the same fact settles it before any value is taken
+                    lambda f, s, v, state: f is True and not s and v is MISSING and state.how != "open",
+                    [self.sym.verdict(rule), stopped, self.sym.value(source), self.sym.state(name)], ("unbound",))
                 count = self._count(unbound)
                 if count:
                     self._add("unbound", rule.id, f"fires while '{source}', which it takes '{name}' from, is not given: "
