@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mappa_rules.diagram import Node
-from mappa_rules.errors import OptionError
+from mappa_rules.diagram import MAX_NODES, Node, TooLarge
+from mappa_rules.errors import MappaError, OptionError
 from mappa_rules.evaluator import show
 from mappa_rules.lint import _line
 from mappa_rules.loader import Library, load_library
@@ -105,9 +105,13 @@ def check(directory: Path | str | None = None, kinds: list[str] | None = None, e
     return reports
 
 
-def check_kind(book: Rulebook, kind: str, examples: int = 3) -> KindReport:
-    """Check one kind of input under one version."""
-    return _Checker(Symbolic(book.for_kind(kind)), examples).run()
+def check_kind(book: Rulebook, kind: str, examples: int = 3, max_nodes: int = MAX_NODES) -> KindReport:
+    """Check one kind of input under one version; a space too big for the node budget is a MappaError."""
+    try:
+        return _Checker(Symbolic(book.for_kind(kind), max_nodes), examples).run()
+    except TooLarge as exc:
+        raise MappaError(f"{book.source}: version {book.version}, kind '{kind}': too large to check ({exc}); "
+                         f"check the kinds one at a time with --kind, or split the rules") from None
 
 
 class _Checker:

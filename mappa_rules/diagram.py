@@ -13,6 +13,11 @@ from __future__ import annotations
 from typing import Any, Callable, Hashable, Iterator, Sequence
 
 Node = int
+MAX_NODES = 1_000_000  # about 300 MB: past this, the variable order or the rules make the space too big
+
+
+class TooLarge(RuntimeError):
+    """The diagrams outgrew the node budget."""
 
 
 def key_of(value: Any) -> Hashable:
@@ -32,8 +37,9 @@ def key_of(value: Any) -> Hashable:
 class Diagram:
     """The node store of one variable order; every function built from it shares its nodes."""
 
-    def __init__(self, domains: Sequence[Sequence[Any]]) -> None:
+    def __init__(self, domains: Sequence[Sequence[Any]], max_nodes: int = MAX_NODES) -> None:
         self.domains = [tuple(d) for d in domains]
+        self.max_nodes = max_nodes
         if any(not d for d in self.domains):
             raise ValueError("every variable needs at least one value")
         self.depth = len(self.domains)
@@ -175,6 +181,8 @@ class Diagram:
 
     def _add(self, key: Hashable, level: int, children: tuple[Node, ...], value: Any) -> Node:
         node = len(self._level)
+        if node >= self.max_nodes:
+            raise TooLarge(f"more than {self.max_nodes:,} decision-diagram nodes")
         self._level.append(level)
         self._children.append(children)
         self._value.append(value)

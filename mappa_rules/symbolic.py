@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from mappa_rules import conditions
 from mappa_rules.conditions import All, Atom, Condition
-from mappa_rules.diagram import Diagram, Node, key_of
+from mappa_rules.diagram import MAX_NODES, Diagram, Node, key_of
 from mappa_rules.ruleset import PLACEHOLDER, Rule, Rulebook
 from mappa_rules.space import MISSING, Given, Space, input_space
 
@@ -49,10 +49,10 @@ class State:
 class Symbolic:
     """Diagrams of one kind's facts, rule verdicts and derived-fact states, built on demand."""
 
-    def __init__(self, book: Rulebook) -> None:
+    def __init__(self, book: Rulebook, max_nodes: int = MAX_NODES) -> None:
         self.book = book
         self.space: Space = input_space(book)
-        self.diagram = Diagram([v.values for v in self.space.variables])
+        self.diagram = Diagram([v.values for v in self.space.variables], max_nodes)
         self._levels = {v.name: i for i, v in enumerate(self.space.variables)}
         self._values: dict[str, Node] = {}
         self._verdicts: dict[str, Node] = {}

@@ -22,7 +22,7 @@ from mappa_rules import calendar
 from mappa_rules.case import case_from_data
 from mappa_rules.check import check, check_kind
 from mappa_rules.cli import main
-from mappa_rules.errors import CaseError
+from mappa_rules.errors import CaseError, MappaError
 from mappa_rules.evaluator import Evaluation, run
 from mappa_rules.loader import load_library, load_rulebook
 from mappa_rules.space import MISSING, Given
@@ -152,6 +152,11 @@ def test_bad_options_and_broken_rulesets_are_one_line_errors(draft: Path) -> Non
     (draft / "risk.yaml").write_text((draft / "risk.yaml").read_text().replace("is: false}", "is: maybe}", 1))
     result = CliRunner().invoke(main, ["check", str(draft)])
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1 and "RISK-LOW" in result.output
+
+
+def test_a_space_too_big_for_the_node_budget_is_a_clear_error() -> None:
+    with pytest.raises(MappaError, match=r"kind 'case': too large to check \(more than 500 decision-diagram nodes\)"):
+        check_kind(load_rulebook(), "case", max_nodes=500)
 
 
 def test_check_kind_reports_the_excluded_and_open_combinations() -> None:
