@@ -173,11 +173,6 @@ class Symbolic:
         return self.diagram.apply(lambda *v: bool(function(*v)), nodes, key)
 
 
-def symbolic(book: Rulebook, kind: str) -> Symbolic:
-    """The diagrams of one kind of input under a rulebook."""
-    return Symbolic(book.for_kind(kind))
-
-
 def takes_from(rule: Rule) -> dict[str, list[str]]:
     """For each fact a rule sets, the facts its value is taken from."""
     return {name: list(_takes(value)) for name, value in rule.sets.items()}
@@ -218,4 +213,4 @@ def _kleene_any(*values: bool | None) -> bool | None:
     return None if None in values else False
 
 
-__all__ = ["MISSING", "Given", "State", "Symbolic", "symbolic", "takes_from"]
+__all__ = ["MISSING", "Given", "State", "Symbolic", "takes_from"]
