@@ -21,7 +21,6 @@ Each finding has its count of combinations and a few examples in words.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 from mappa_rules.diagram import MAX_NODES, Node, TooLarge
 from mappa_rules.errors import MappaError, OptionError
 from mappa_rules.evaluator import show
-from mappa_rules.lint import _line
+from mappa_rules.lint import source_line
 from mappa_rules.loader import Library, load_library
 from mappa_rules.ruleset import Rule, Rulebook
 from mappa_rules.space import MISSING, Given
@@ -184,7 +183,8 @@ class _Checker:
 
     def _masked(self, rule: Rule) -> None:
         fires = self.sym.fires(rule)
-        if not self._count(fires):
+        firing = self._count(fires)
+        if not firing:
             self._add("dead_rule", rule.id, "fires on no combination of inputs: its conditions never hold together, "
                                             "given what the other rules conclude", 0, None, rule=rule)
             return
@@ -200,7 +200,7 @@ class _Checker:
         maskers = [r for r in self.book.rules if r.id != rule.id and (r.then.reject or set(r.then.ambiguous or {}) & set(rule.sets))]
         by = [r.id for r in maskers if self._count(self.sym.where(lambda a, b: a and b, [fires, self.sym.fires(r)], ("and2",)))]
         self._add("masked", rule.id, f"fires, but never to any effect: every time it fires, "
-                                     f"{' or '.join(by) or 'another rule'} overrides it", self._count(fires), fires, rule=rule)
+                                     f"{' or '.join(by) or 'another rule'} overrides it", firing, fires, rule=rule)
 
     def _unbound(self, rule: Rule) -> None:
         for name, sources in takes_from(rule).items():
@@ -244,13 +244,12 @@ class _Checker:
         """The rule's file and line; for a derived fact, where a file of its rules declares it."""
         if rule is not None:
             path = Path(os.path.normpath(Path(self.book.source) / rule.file))
-            return path, _line(path, rule.id)
+            return path, source_line(path, rule.id)
         for setter in self.book.setters(derived):
             path = Path(os.path.normpath(Path(self.book.source) / setter.file))
-            pattern = re.compile(rf"^  {re.escape(derived)}:")
-            for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if pattern.match(text):
-                    return path, number
+            line = source_line(path, derived, key=True, indent=2)  # under `derived:`
+            if line:
+                return path, line
         return None, None
 
     def _facts(self, path: dict[int, Any]) -> dict[str, Any]:

@@ -36,10 +36,10 @@ def lint(directory: Path | str | None = None) -> list[Finding]:
     try:
         book = load_rulebook(folder)
     except RulesetError as exc:
-        return [Finding("error", exc.path, _line(Path(exc.path), exc.rule_id), exc.rule_id, exc.reason)]
+        return [Finding("error", exc.path, source_line(Path(exc.path), exc.rule_id), exc.rule_id, exc.reason)]
     findings: list[Finding] = []
     for rule in book.rules:
-        where = (str(folder / rule.file), _line(folder / rule.file, rule.id), rule.id)
+        where = (str(folder / rule.file), source_line(folder / rule.file, rule.id), rule.id)
         if never_holds(rule.when, book):
             findings.append(Finding("warning", *where, "its conditions can never all hold: it can never fire"))
         used = _used_facts(rule, book)
@@ -53,7 +53,7 @@ def lint(directory: Path | str | None = None) -> list[Finding]:
             findings.append(Finding("warning", str(folder), None, None, f"derived fact '{name}' is set but nothing uses it"))
     for name, spec in book.facts.items():
         if name not in read and name not in set_from and not spec.top_level:
-            findings.append(Finding("warning", str(folder / "facts.yaml"), _line(folder / "facts.yaml", name, key=True), None,
+            findings.append(Finding("warning", str(folder / "facts.yaml"), source_line(folder / "facts.yaml", name, key=True), None,
                                     f"fact '{name}' is in the vocabulary but no rule reads it"))
     return findings
 
@@ -138,11 +138,11 @@ def _used_facts(rule: Rule, book: Rulebook) -> set[str]:
     return used
 
 
-def _line(path: Path, name: str | None, key: bool = False) -> int | None:
-    """The line of a rule (`- id: NAME`) or a top-level key (`NAME:`) in a YAML file."""
+def source_line(path: Path, name: str | None, key: bool = False, indent: int = 0) -> int | None:
+    """The line of a rule (`- id: NAME`) or of a key (`NAME:`, indented `indent` spaces) in a YAML file."""
     if not name or not path.is_file():
         return None
-    pattern = re.compile(rf"^{re.escape(name)}:" if key else rf"^\s*-\s*id:\s*{re.escape(name)}\s*$")
+    pattern = re.compile(rf"^ {{{indent}}}{re.escape(name)}:" if key else rf"^\s*-\s*id:\s*{re.escape(name)}\s*$")
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if pattern.match(line):
             return number

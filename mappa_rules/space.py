@@ -12,7 +12,7 @@ computed yes/no values may be one no real dates give).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from mappa_rules import conditions
 from mappa_rules.evaluator import show
@@ -22,6 +22,8 @@ from mappa_rules.ruleset import FactSpec, Rulebook
 YES_NO_FUNCTIONS = frozenset({"is_working_day", "on_or_before", "before"})
 # Enumerate an integer range whole when it is this small; split larger ones at the compared values.
 SMALL_RANGE = 16
+# The text a case document gives for "any other" value of a text fact (e.g. an area with no local procedure).
+OTHER_TEXT = "Elsewhere"
 
 
 class _Missing:
@@ -63,6 +65,8 @@ class Variable:
     values: tuple[Any, ...]
     labels: tuple[str, ...]
     computed_from: tuple[str, ...] = ()
+    fact_type: str = "bool"  # the vocabulary type: bool, enum, int, number, date, text
+    top_level: bool = False  # given beside `facts` in a case file (the area)
 
     def index(self, value: Any) -> int:
         """The position of a value (1 and True, 1 and 1.0 are told apart)."""
@@ -90,8 +94,24 @@ class Space:
             total *= len(variable.values)
         return total
 
-    def level(self, name: str) -> int:
-        return next(i for i, v in enumerate(self.variables) if v.name == name)
+    def case_document(self, choice: Sequence[int], date_for: Callable[[str], str]) -> dict[str, Any]:
+        """A case document for one combination (`choice[i]`: the position of variable i's value).
+
+        A fact not given is left out; a date is `date_for(fact)`, text the rules do not name is
+        'Elsewhere', and a yes/no computed from dates is left to the dates.
+        """
+        data: dict[str, Any] = {"kind": self.kind, "facts": {}}
+        for variable, at in zip(self.variables, choice):
+            value = variable.values[at]
+            if variable.computed_from or value is MISSING:
+                continue
+            if isinstance(value, Given):
+                value = date_for(variable.name) if variable.fact_type == "date" else OTHER_TEXT
+            if variable.top_level:
+                data[variable.name] = value
+            else:
+                data["facts"][variable.name] = value
+        return data
 
 
 def input_space(book: Rulebook) -> Space:
@@ -140,7 +160,7 @@ def _variable(name: str, spec: FactSpec, compared: list[Any]) -> Variable:
     else:
         at = next(i for i, v in enumerate(values) if type(v) is type(spec.default) and v == spec.default)
         labels[at] += " (or not given: the vocabulary default)"
-    return Variable(name, tuple(values), tuple(labels))
+    return Variable(name, tuple(values), tuple(labels), fact_type=spec.type, top_level=spec.top_level)
 
 
 def _numbers(spec: FactSpec, compared: list[Any]) -> tuple[list[Any], list[str]]:

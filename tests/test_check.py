@@ -170,17 +170,7 @@ def test_check_kind_reports_the_excluded_and_open_combinations() -> None:
 def _agree(sym: Symbolic, choice: list[int], rng: random.Random) -> Evaluation | None:
     """Evaluate one combination with the engine and assert the diagrams say the same, rule by rule."""
     book, space, d = sym.book, sym.space, sym.diagram
-    data: dict[str, Any] = {"kind": book.kind, "facts": {}}
-    for variable, at in zip(space.variables, choice):
-        value = variable.values[at]
-        if variable.computed_from or value is MISSING:
-            continue
-        if isinstance(value, Given):
-            value = "Elsewhere" if variable.name == "area" else rng.choice(DATES).isoformat()
-        if variable.name == "area":
-            data["area"] = value
-        else:
-            data["facts"][variable.name] = value
+    data = space.case_document(choice, lambda fact: rng.choice(DATES).isoformat())
     refused = sym.any_of([sym.fires(r) for r in book.rules if r.then.reject])
     case = case_from_data(data, book, "sample")
     known = dict(case.facts)
