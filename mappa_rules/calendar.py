@@ -19,7 +19,7 @@ CONVENTIONS: dict[str, str] = {
     "count_from_next_day": "a start date on a non-working day is not moved: count the working days after it",
     "next_working_day": "a start date on a non-working day is treated as the next working day, then counted from",
 }
-FUNCTIONS = ("working_days_after", "calendar_days_before", "on_or_before", "before", "is_working_day")
+FUNCTIONS = ("working_days_after", "next_working_day", "calendar_days_before", "on_or_before", "before", "is_working_day")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,17 @@ def working_days_after(start: dt.date, days: int, convention: Convention) -> Com
     return Computed(day, f"{days} working days after {show_date(base)}{moved}{skipping}: {show_date(day)}")
 
 
+def next_working_day(start: dt.date) -> Computed:
+    """The first working day after `start` (whatever the convention: nothing is counted)."""
+    day, skipped = start + dt.timedelta(days=1), []
+    while not is_working_day(day):
+        if day.weekday() < 5:
+            skipped.append(f"{day.day} {day:%b} ({bank_holiday(day)})")
+        day += dt.timedelta(days=1)
+    skipping = f", skipping {', '.join(skipped)}" if skipped else ""
+    return Computed(day, f"the next working day after {show_date(start)}{skipping}: {show_date(day)}")
+
+
 def calendar_days_before(anchor: dt.date, days: int) -> Computed:
     """`days` calendar days before `anchor`."""
     day = anchor - dt.timedelta(days=days)
@@ -84,6 +95,8 @@ def compute(function: str, args: dict[str, Any], values: dict[str, Any], convent
         return None
     if function == "working_days_after":
         return working_days_after(inputs["from"], args["days"], convention)
+    if function == "next_working_day":
+        return next_working_day(inputs["date"])
     if function == "calendar_days_before":
         return calendar_days_before(inputs["from"], args["days"])
     if function == "is_working_day":
@@ -99,10 +112,11 @@ def compute(function: str, args: dict[str, Any], values: dict[str, Any], convent
 
 ARGUMENTS: dict[str, tuple[str, ...]] = {
     "working_days_after": ("from", "days"),
+    "next_working_day": ("date",),
     "calendar_days_before": ("from", "days"),
     "on_or_before": ("date", "deadline"),
     "before": ("date", "other"),
     "is_working_day": ("date",),
 }
-RESULT_TYPE = {"working_days_after": "date", "calendar_days_before": "date", "on_or_before": "bool",
+RESULT_TYPE = {"working_days_after": "date", "next_working_day": "date", "calendar_days_before": "date", "on_or_before": "bool",
                "before": "bool", "is_working_day": "bool"}

@@ -73,6 +73,8 @@ def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:
     for name in facts_raw:
         if name in book.facts and book.facts[name].top_level or name in TOP_LEVEL_FIELDS:
             raise CaseError(source, f"facts.{name}", f"'{name}' belongs at the top level of the case file, beside 'facts'", ("VAL-2",))
+        if name in book.retired:
+            raise CaseError(source, f"facts.{name}", _retired_reason(book, str(name)), ("VAL-2",))
         if name not in book.facts:
             hint = _did_you_mean(str(name), list(book.facts))
             raise CaseError(source, f"facts.{name}", f"unknown fact{hint}", ("VAL-2",))
@@ -91,6 +93,14 @@ def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:
     case_id = envelope.case_id if envelope.case_id is None else str(envelope.case_id)
     area = _canonical_area(envelope.area, book)
     return Case(kind=envelope.kind, case_id=case_id, area=area, as_of=envelope.as_of, facts=facts, source=source)
+
+
+def _retired_reason(book: Rulebook, name: str) -> str:
+    """Why a retired fact is refused, and which facts to give instead."""
+    spec = book.retired[name]
+    decision = f" (policy decision {spec.decision})" if spec.decision else ""
+    instead = " and ".join(f"{fact} ({book.facts[fact].meaning[0].lower()}{book.facts[fact].meaning[1:]})" for fact in spec.replaced_by)
+    return f"retired on {spec.retired.isoformat()}{decision}: {spec.reason}. Give {instead} instead"
 
 
 def _canonical_area(area: str | None, book: Rulebook) -> str | None:

@@ -103,7 +103,8 @@ def _settle(evaluation: Evaluation, names: list[str]) -> None:
         if any(verdicts[r.id] is True for r in ambiguous):
             for rule in (r for r in ambiguous if verdicts[r.id] is True):
                 reason = render_because(rule, known)
-                evaluation.ambiguities.append(Ambiguity(name, tuple(rule.then.ambiguous[name]), (rule.id,), reason))
+                candidates = tuple(resolve(c, known) for c in rule.then.ambiguous[name])
+                evaluation.ambiguities.append(Ambiguity(name, candidates, (rule.id,), reason))
             continue
         setting = [r for r in setters if name in r.sets]
         values: dict[str, tuple[Any, list[str]]] = {}

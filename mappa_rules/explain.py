@@ -133,13 +133,19 @@ def _iso(value: Any) -> Any:
 
 def _in_scope(ev: Evaluation, name: str) -> bool:
     """Whether an outcome matters for this case: required (always, or when its condition holds), or,
-    for an optional outcome, fed by a fact the case gives."""
-    decl = ev.book.derived[name]
+    for an optional outcome, fed by a fact the case gives (or a date computed from facts it gives).
+    An outcome only another area's local procedure concludes is not this case's: it is never
+    reported, rather than reported as a silent 'no'."""
+    decl, setters = ev.book.derived[name], ev.book.setters(name)
+    applicable = [rule for rule in setters if ev.book.applies_in(rule, ev.case.area)]
+    if setters and not applicable:
+        return False
     if decl.required == "always":
         return True
     if name in ev.book.required_when:
         return conditions.truth(ev.book.required_when[name], ev.known) is True
-    return any(fact in ev.case.facts for rule in ev.book.setters(name) for fact in rule.reads)
+    given = set(ev.case.facts) | set(ev.computed)
+    return any(fact in given for rule in applicable for fact in rule.reads)
 
 
 def _invalid_rules(book: Rulebook) -> list[Rule]:
@@ -222,7 +228,7 @@ def _ambiguity_entry(ev: Evaluation, ambiguity: Any) -> dict[str, Any]:
     rules = [ev.book.rule(rid) for rid in ambiguity.rules]
     return {
         "outcome": ev.book.derived[ambiguity.derived].outcome,
-        "candidates": list(ambiguity.candidates),
+        "candidates": [_iso(c) for c in ambiguity.candidates],
         "rules": list(ambiguity.rules),
         "cites": sorted({cid for r in rules for cid in r.cites}),
         "reason": ambiguity.reason,

@@ -14,7 +14,8 @@ from mappa_rules import calendar, conditions
 from mappa_rules.documents import parse_text
 from mappa_rules.errors import RulesetError
 from mappa_rules.ruleset import (
-    OUTCOME_KEYS, PLACEHOLDER, AreaSpec, ClauseSpec, ComputedSpec, DerivedSpec, FactSpec, IndexSpec, Rule, Rulebook, RuleSpec, RulesetFileSpec,
+    OUTCOME_KEYS, PLACEHOLDER, AreaSpec, ClauseSpec, ComputedSpec, DerivedSpec, FactSpec, IndexSpec, RetiredFactSpec, Rule, Rulebook, RuleSpec,
+    RulesetFileSpec,
 )
 
 # durable-rules holds at most 252 user properties in one fact; keep a margin for our marker fields.
@@ -100,7 +101,9 @@ def load_rulebook(directory: Path | str | None = None, fallback: Path | None = N
     convention = _mapping(calendar_path).get("start_convention")
     if convention not in calendar.CONVENTIONS:
         raise RulesetError(str(calendar_path), f"start_convention must be one of {', '.join(calendar.CONVENTIONS)}, got {convention!r}")
-    for path in (index_path, facts_path, clauses_path, areas_path, calendar_path):
+    retired_path = _first_existing(*(base / "retired-facts.yaml" for base in bases))
+    retired = _retired_facts(retired_path, facts) if retired_path.is_file() else {}
+    for path in (index_path, facts_path, clauses_path, areas_path, calendar_path, *([retired_path] if retired else [])):
         _hash_file(digest, path)
 
     files: list[tuple[Path, RulesetFileSpec]] = []
@@ -137,9 +140,22 @@ def load_rulebook(directory: Path | str | None = None, fallback: Path | None = N
         kinds={kind: tuple(files) for kind, files in index.kinds.items()}, areas=areas,
         computed=computed, start_convention=convention,
         effective_from=index.effective_from, effective_to=index.effective_to, open_question=index.open_question,
+        retired=retired,
     )
     _check_kinds(book, index_path)
     return book
+
+
+def _retired_facts(path: Path, facts: dict[str, FactSpec]) -> dict[str, RetiredFactSpec]:
+    """Retired facts: no longer in the vocabulary, each replaced by facts that are."""
+    retired = {name: _model(RetiredFactSpec, spec, path, name) for name, spec in _mapping(path).items()}
+    for name, spec in retired.items():
+        if name in facts:
+            raise RulesetError(str(path), f"'{name}' is retired but is still a fact of the vocabulary")
+        for replacement in spec.replaced_by:
+            if replacement not in facts:
+                raise RulesetError(str(path), f"'{name}' is replaced by '{replacement}', which is not a fact of the vocabulary")
+    return retired
 
 
 def _check_kinds(book: Rulebook, index_path: Path) -> None:
@@ -310,11 +326,15 @@ def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived:
         when = conditions.parse(spec.when)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    if spec.area is not None:  # a local procedure: the case's area must be this area or one it covers
-        if spec.area not in areas:
-            raise fail(f"area: '{spec.area}' is not an area of areas.yaml (known: {', '.join(areas)})")
-        covered = (spec.area, *areas[spec.area].includes)
-        when = conditions.All((conditions.Atom("area", "in", covered), when))
+    for key, operator in (("area", "in"), ("outside", "not_in")):
+        # area: a local procedure, for this area or one it covers; outside: anywhere else (area given)
+        named = getattr(spec, key)
+        if named is None:
+            continue
+        if named not in areas:
+            raise fail(f"{key}: '{named}' is not an area of areas.yaml (known: {', '.join(areas)})")
+        covered = (named, *areas[named].includes)
+        when = conditions.All((conditions.Atom("area", operator, covered), when))
     reads: list[str] = []
     for atom in conditions.atoms(when):
         if atom.fact in facts:
@@ -328,6 +348,10 @@ def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived:
             raise fail(f"when: unknown fact '{atom.fact}'")
         if atom.fact not in reads:
             reads.append(atom.fact)
+    for name in reads:
+        only = facts[name].used_only_by if name in facts else None
+        if only and not set(only) & set(spec.cites):
+            raise fail(f"when: reads '{name}', which only rules citing {', '.join(only)} may read (the vocabulary restricts it)")
     then = spec.then
     if not (then.set or then.ambiguous or then.invalid or then.reject or then.advice or then.next_step is not None):
         raise fail("then: concludes nothing (give set, ambiguous, invalid, reject, advice or next_step)")
@@ -351,6 +375,10 @@ def _parse_rule(path: Path, spec: RuleSpec, facts: dict[str, FactSpec], derived:
             raise fail(f"then.ambiguous: '{name}' is not a derived fact reported as an outcome")
         if len(candidates) < 2:
             raise fail(f"then.ambiguous.{name}: name at least two candidates")
+        for candidate in candidates:  # a candidate is a literal, or {fact: NAME} read by the conditions
+            if isinstance(candidate, dict):
+                if set(candidate) != {"fact"} or candidate["fact"] not in reads:
+                    raise fail(f"then.ambiguous.{name}: a candidate is a literal or {{fact: NAME}} of a fact the conditions read, got {candidate}")
     for key in ("invalid", "reject"):
         named = getattr(then, key)
         if named is not None and named not in facts:

@@ -38,6 +38,16 @@ class FactSpec(_Strict):
     default: bool | int | str | None = None
     default_reason: str | None = None
     top_level: bool = False
+    used_only_by: list[str] | None = None  # only rules citing one of these clauses may read it
+
+
+class RetiredFactSpec(_Strict):
+    """A fact a case file may no longer use (`rulesets/retired-facts.yaml`), and what replaces it."""
+
+    retired: dt.date
+    decision: int | None = None
+    replaced_by: list[str] = Field(min_length=1)
+    reason: str = Field(min_length=1)
 
 
 class ClauseSpec(_Strict):
@@ -96,6 +106,7 @@ class ComputedSpec(_Strict):
     meaning: str
     cites: list[str] = Field(min_length=1)
     working_days_after: dict[str, Any] | None = None
+    next_working_day: dict[str, Any] | None = None
     calendar_days_before: dict[str, Any] | None = None
     on_or_before: dict[str, Any] | None = None
     before: dict[str, Any] | None = None
@@ -139,6 +150,7 @@ class RuleSpec(_Strict):
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
     area: str | None = None
+    outside: str | None = None  # applies where the case's area is given and is not this area (nor one it covers)
     when: dict
     then: ThenSpec
     because: str = Field(min_length=1)
@@ -241,6 +253,7 @@ class Rulebook:
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     open_question: OpenQuestionSpec | None = None
+    retired: dict[str, RetiredFactSpec] = field(default_factory=dict, repr=False)
 
     def in_force(self, day: dt.date) -> bool:
         """Whether this version applies on a date (from its effective_from, up to but not on effective_to)."""
@@ -301,6 +314,12 @@ class Rulebook:
     def local_procedures(self) -> list[str]:
         """The areas whose local procedure these rules encode, in rule order."""
         return list(dict.fromkeys(r.area for r in self.rules if r.area))
+
+    def applies_in(self, rule: Rule, area: str | None) -> bool:
+        """Whether a rule can apply in an area: national rules anywhere, a local procedure only in its areas."""
+        if rule.area is None:
+            return True
+        return area is not None and area in (rule.area, *self.areas[rule.area].includes)
 
     def local_areas(self) -> list[str]:
         """Areas with a local procedure among these rules, each with the areas it covers."""

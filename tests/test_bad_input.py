@@ -102,3 +102,14 @@ def test_a_valid_null_is_accepted_where_the_vocabulary_allows_it(run) -> None:
     result = run(outcome="conviction", offence_schedule15=True, sentence_type="community_order", custody_months=None,
                  offence_indicates_serious_harm_capacity=False)
     assert result["outcomes"]["eligible"] is False
+
+
+def test_a_case_still_using_the_retired_fact_names_the_two_that_replace_it(tmp_path: Path) -> None:
+    """Decision 1: one line, exit 2, naming subject_to_notification_requirements and licence_or_order_in_force."""
+    case = tmp_path / "old.yaml"
+    case.write_text("facts:\n  outcome: conviction\n  statutory_period_active: false\n")
+    done = CliRunner().invoke(main, ["assess", str(case)])
+    assert done.exit_code == 2 and done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"mappa: error: {case}: facts.statutory_period_active: retired on 2026-11-23 (policy decision 1)")
+    assert "subject_to_notification_requirements" in line and "licence_or_order_in_force" in line and "Traceback" not in line

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from mappa_rules.calendar import calendar_days_before, is_working_day, working_days_after
+from mappa_rules.calendar import calendar_days_before, is_working_day, next_working_day, working_days_after
 
 D = dt.date
 BANK_HOLIDAYS = [
@@ -77,3 +77,10 @@ def _days(year: int):
     while day.year == year:
         yield day
         day += dt.timedelta(days=1)
+
+
+def test_the_next_working_day_skips_weekends_and_bank_holidays() -> None:
+    computed = next_working_day(dt.date(2026, 12, 26))
+    assert computed.value == dt.date(2026, 12, 29)
+    assert computed.how == "the next working day after Sat 26 Dec 2026, skipping 28 Dec (Boxing Day, substitute): Tue 29 Dec 2026"
+    assert next_working_day(dt.date(2026, 11, 23)).value == dt.date(2026, 11, 24)

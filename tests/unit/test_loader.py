@@ -149,3 +149,32 @@ def test_a_disagreement_is_declared_only_between_groups_whose_rules_agree(book) 
     assert risk.declares({"RISK-MEDIUM": '"medium"', "RISK-VERYHIGH": '"very_high"'}) is False
     assert risk.declares({"RISK-LOW": '"low"', "RISK-CUSTODY": '"low"'}) is False
     assert book.derived["assessed_category"].declares({"CAT-PREC.category-1": "1", "CAT-PREC.category-2": "2"}) is False
+
+
+def test_outside_an_unknown_area_is_refused(draft: Path) -> None:
+    replace(draft / "escalation.yaml", "    outside: Merseyside\n", "    outside: Mersyside\n")
+    with pytest.raises(RulesetError, match="rule ESC-IMM.elsewhere: outside: 'Mersyside' is not an area of areas.yaml"):
+        load_rulebook(draft)
+
+
+def test_a_candidate_taken_from_a_fact_the_rule_does_not_read_is_refused(draft: Path) -> None:
+    replace(draft / "escalation.yaml", "{fact: concern_next_working_day}]}}", "{fact: level3_report_date}]}}")
+    with pytest.raises(RulesetError, match="rule ESC-IMM.non-working-day: then.ambiguous.deadline: a candidate is a literal or"):
+        load_rulebook(draft)
+
+
+@pytest.mark.parametrize(("new", "words"), [
+    ("  replaced_by: [subject_to_notification_requirements, licence_in_force]\n", "'licence_in_force', which is not a fact"),
+    ("  replaced_by: []\n", "replaced_by"),
+])
+def test_a_bad_retired_fact_is_refused(draft: Path, new: str, words: str) -> None:
+    replace(draft / "retired-facts.yaml", "  replaced_by: [subject_to_notification_requirements, licence_or_order_in_force]\n", new)
+    with pytest.raises(RulesetError, match=words):
+        load_rulebook(draft)
+
+
+def test_a_retired_fact_still_in_the_vocabulary_is_refused(draft: Path) -> None:
+    path = draft / "facts.yaml"
+    path.write_text(path.read_text() + "statutory_period_active:\n  type: bool\n  meaning: old\n")
+    with pytest.raises(RulesetError, match="'statutory_period_active' is retired but is still a fact"):
+        load_rulebook(draft)
