@@ -25,13 +25,15 @@ def case(rng: random.Random, number: int) -> dict:
     facts: dict = dict(NEUTRAL)
     if kind < 0.55:  # Category 1
         facts.update(outcome="conviction", offence_type="sexual", offence_schedule15=True, sentence_type=rng.choice(
-            ["immediate_custody", "suspended_sentence", "community_order"]), subject_to_notification_requirements=True)
+            ["immediate_custody", "suspended_sentence", "community_order"]), subject_to_notification_requirements=True,
+            licence_or_order_in_force=rng.random() < 0.4)
         if facts["sentence_type"] != "community_order":
             facts["custody_months"] = rng.choice([6, 11, 12, 18, 30, 48])
     elif kind < 0.88:  # Category 2 (or just below its threshold)
         facts.update(outcome="conviction", offence_type="violent", offence_schedule15=True,
                      sentence_type=rng.choice(["immediate_custody", "immediate_custody", "suspended_sentence", "dto", "hospital_order"]),
-                     offence_indicates_serious_harm_capacity=rng.random() < 0.5, requires_level2_or_3_management=False)
+                     offence_indicates_serious_harm_capacity=rng.random() < 0.5, requires_level2_or_3_management=False,
+                     licence_or_order_in_force=rng.random() < 0.9)
         if facts["sentence_type"] != "hospital_order":
             facts["custody_months"] = rng.choice([10, 11, 12, 12, 14, 24, 36, 60])
     elif kind < 0.96:  # Category 3 candidates
@@ -49,6 +51,9 @@ def case(rng: random.Random, number: int) -> dict:
     facts["senior_oversight_required"] = level < 0.03
     facts["lead_agency_can_manage"] = level >= 0.3 or rng.random() < 0.5
     facts["unresolvable_barriers"] = False
+    if facts.get("requires_level2_or_3_management"):  # needing Level 2/3 means meetings add value and RoSH is not low
+        facts["formal_meetings_add_value"] = True
+        facts["rosh_level"] = rng.choices(["medium", "high", "very_high"], [30, 55, 15])[0]
     if rng.random() < 0.03:  # a fact missing
         facts.pop(rng.choice(sorted(facts)))
     data = {"case_id": f"SYN-{number:06d}", "area": rng.choice(AREAS), "facts": facts}

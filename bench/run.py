@@ -69,10 +69,10 @@ def floor_decisions(path: Path) -> float:
     cases = [json.loads(line)["facts"] for line in path.read_text().splitlines()]
     start = time.perf_counter()
     for f in cases:
-        cat1 = f.get("subject_to_notification_requirements") is True and f.get("statutory_period_active", True)
+        cat1 = f.get("subject_to_notification_requirements") is True
         months = f.get("custody_months")
         custodial = f.get("sentence_type") in ("immediate_custody", "suspended_sentence", "dto") and isinstance(months, (int, float)) and months >= 12
-        cat2 = f.get("outcome") == "conviction" and f.get("offence_schedule15") is True and (
+        cat2 = f.get("outcome") == "conviction" and f.get("offence_schedule15") is True and f.get("licence_or_order_in_force") is True and (
             custodial or f.get("sentence_type") in ("hmp_or_life", "hospital_order", "guardianship_order"))
         cat4 = f.get("outcome") == "conviction" and (f.get("terrorism_offence_conviction") or f.get("terrorist_connection_found_by_court"))
         level2 = f.get("formal_meetings_add_value") is True and (

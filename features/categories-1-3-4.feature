@@ -47,14 +47,16 @@ Feature: Categories 1, 3 and 4 - registered offenders, other dangerous offenders
     And the fact sentence_type is community_order
     And the fact offence_indicates_serious_harm_capacity is true
     And the fact requires_level2_or_3_management is true
-    And the fact rosh_level is high
-    And the fact formal_meetings_add_value is false
+    And the fact rosh_level is medium
+    And the fact formal_meetings_add_value is true
+    And the fact active_multiagency_involvement_required is false
+    And the fact previously_level3_no_longer_needed is false
     When the case is assessed
     Then the person is not MAPPA-eligible
     And the rule CAT-3-LVL.comes-out-at-level-1 fires
 
-  @CAT-3
-  Scenario Outline: Category 3 below high RoSH is left to the co-ordinator
+  @CAT-3 @decision-4
+  Scenario Outline: Category 3 at medium RoSH is left to the co-ordinator (low RoSH is not Category 3: decision 4)
     Given a case
     And none of the other category routes applies
     And the fact outcome is conviction
@@ -72,7 +74,6 @@ Feature: Categories 1, 3 and 4 - registered offenders, other dangerous offenders
 
     Examples:
       | rosh   |
-      | low    |
       | medium |
 
   @CAT-3-PREV
@@ -80,7 +81,7 @@ Feature: Categories 1, 3 and 4 - registered offenders, other dangerous offenders
     Given a person convicted of a Schedule 15 offence
     And sentenced to 30 months' immediate custody
     And none of the other category routes applies
-    And the fact statutory_period_active is false
+    And the licence or order has ended
     And the fact previous_category is 2
     And the fact previous_level is 2
     And the fact offence_indicates_serious_harm_capacity is true
@@ -92,38 +93,67 @@ Feature: Categories 1, 3 and 4 - registered offenders, other dangerous offenders
     Then the category is 3
     And the rule CAT-3-PREV fires
 
-  @CAT-4a
-  Scenario: A terrorism conviction is automatic Category 4
+  @CAT-4a @decision-2
+  Scenario: A terrorism conviction is automatic Category 4, at the level the risk needs
     Given a case
     And none of the other category routes applies
     And the fact outcome is conviction
+    And the fact offence_type is terrorism
     And the fact offence_schedule15 is false
     And the fact sentence_type is immediate_custody
-    And the fact custody_months is 8
-    And the fact offence_indicates_serious_harm_capacity is false
+    And the fact custody_months is 36
     And the fact terrorism_offence_conviction is true
+    And the fact offence_indicates_serious_harm_capacity is true
+    And the fact requires_level2_or_3_management is true
+    And the fact rosh_level is high
+    And the fact formal_meetings_add_value is true
+    And the fact active_multiagency_involvement_required is true
+    And the fact senior_oversight_required is false
     When the case is assessed
     Then the category is 4
     And the category 4 kind is automatic
+    And the recommended level is 2
+    And the status is decided
 
-  @CAT-4b @CAT-4-ID
-  Scenario Outline: Discretionary Category 4 needs identification by CT
+  @CAT-4b @CAT-4-ID @decision-2
+  Scenario Outline: Discretionary Category 4 needs identification by CT; until then Category 3 holds
     Given a case
     And none of the other category routes applies
     And the fact outcome is youth_reprimand_or_warning
     And the fact offence_schedule15 is false
     And the fact sentence_type is none
-    And the fact offence_indicates_serious_harm_capacity is false
+    And the fact offence_indicates_serious_harm_capacity is true
+    And the fact requires_level2_or_3_management is true
+    And the fact rosh_level is high
+    And the fact formal_meetings_add_value is true
+    And the fact active_multiagency_involvement_required is true
+    And the fact senior_oversight_required is false
     And the fact ra_believes_terrorism_risk is true
     And the fact identified_by_ct is <identified>
     When the case is assessed
-    Then the status is <status>
+    Then the category is <category>
+    And the status is decided
     And the rationale cites <clause>
 
     Examples:
-      | identified | status       | clause   |
-      | true       | undetermined | CAT-4b   |
-      | false      | ambiguous    | CAT-4-ID |
+      | identified | category | clause   |
+      | true       | 4        | CAT-4b   |
+      | false      | 3        | CAT-4-ID |
+
+  @CAT-4b @CAT-4-ID
+  Scenario: A terrorism concern with no other category is open until CT identify the person
+    Given a case
+    And none of the other category routes applies
+    And the fact outcome is formal_caution
+    And the fact offence_schedule15 is false
+    And the fact sentence_type is none
+    And the fact offence_indicates_serious_harm_capacity is false
+    And the fact ra_believes_terrorism_risk is true
+    And the fact identified_by_ct is false
+    When the case is assessed
+    Then the status is ambiguous
+    And the category is open between 4 and none
+    And the rationale cites CAT-4-ID
 
   Scenario: Category 1 and Category 4 together are left to the co-ordinator
     Given a case

@@ -9,6 +9,7 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     Given a person convicted of a Schedule 15 offence
     And sentenced to <months> months' immediate custody
     And no other category applies
+    And the licence or order is still in force
     When the case is assessed
     Then the category is <category>
     And the rationale cites <clause>
@@ -33,7 +34,8 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     Given a person convicted of a Schedule 15 offence
     And sentenced to 18 months' immediate custody
     And no other category applies
-    And the fact subject_to_notification_requirements is true
+    And the licence or order is still in force
+    And the person is registered, with the notification period still running
     And the fact offence_type is violent
     When the case is assessed
     Then the status is ambiguous
@@ -43,6 +45,7 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     Given a person convicted of a Schedule 15 offence
     And the fact sentence_type is immediate_custody
     And no other category applies
+    And the licence or order is still in force
     When the case is assessed
     Then the status is undetermined
     And the missing facts include custody_months
@@ -52,6 +55,7 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     Given a person convicted of a Schedule 15 offence
     And sentenced to <months> months' suspended sentence
     And no other category applies
+    And the licence or order is still in force
     When the case is assessed
     Then the category is <category>
 
@@ -65,6 +69,7 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     Given a person convicted of a Schedule 15 offence
     And sentenced to <months> months' detention and training order
     And no other category applies
+    And the licence or order is still in force
     When the case is assessed
     Then the category is <category>
 
@@ -78,6 +83,7 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     Given a person convicted of a Schedule 15 offence
     And the fact sentence_type is hmp_or_life
     And no other category applies
+    And the licence or order is still in force
     When the case is assessed
     Then the category is 2
     And the rationale cites CAT-2d
@@ -88,6 +94,7 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     And the fact sentence_type is hospital_order
     And the fact hospital_restriction_order is <restricted>
     And no other category applies
+    And the licence or order is still in force
     When the case is assessed
     Then the category is 2
     And the rationale cites CAT-2e
@@ -104,6 +111,8 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     And the fact offence_schedule15 is true
     And the fact sentence_type is <disposal>
     And no other category applies
+    And the licence or order is still in force
+    And the licence or order is still in force
     When the case is assessed
     Then the category is <category>
 
@@ -113,15 +122,15 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
       | guardianship_order | 2        |
       | discharge          | none     |
 
-  @CAT-2-END
+  @CAT-2-END @decision-1
   Scenario: Category 2 ends when the licence ends
     Given a person convicted of a Schedule 15 offence
     And sentenced to 24 months' immediate custody
     And no other category applies
-    And the fact statutory_period_active is false
+    And the licence or order has ended
     When the case is assessed
     Then the person is not MAPPA-eligible
-    And CAT-2a is unmet because "statutory_period_active is true (case has false)"
+    And CAT-2a is unmet because "licence_or_order_in_force is true (case has false)"
 
   @CAT-2g
   Scenario: A disqualification order is left to the co-ordinator, because the statute changed
@@ -163,8 +172,10 @@ Feature: Category 2 - a custodial sentence of 12 months or more for murder or a 
     And the fact sentence_type is community_order
     And the fact offence_indicates_serious_harm_capacity is true
     And the fact requires_level2_or_3_management is true
-    And the fact rosh_level is high
-    And the fact formal_meetings_add_value is false
+    And the fact rosh_level is medium
+    And the fact formal_meetings_add_value is true
+    And the fact active_multiagency_involvement_required is false
+    And the fact previously_level3_no_longer_needed is false
     And the fact disqualification_order is true
     When the case is assessed
     Then the status is ambiguous

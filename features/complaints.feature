@@ -58,10 +58,11 @@ Feature: Complaints - a MAPPA complaint, or one agency's
     Then the complaint route is mappa
     And the next steps include CMP-6
 
-  @CMP-10 @area-Merseyside
+  @CMP-10 @area-Merseyside @decision-10
   Scenario: A dissatisfied complainant in Merseyside may appeal
     Given a complaint in Merseyside
     And the fact complaint_subject is disclosure_decision
+    And the fact disclosure_decided_by is mappa_meeting
     And the fact complaint_in_writing is true
     And the fact complaint_outcome_issued is true
     And the fact complainant_dissatisfied is true
@@ -72,6 +73,7 @@ Feature: Complaints - a MAPPA complaint, or one agency's
   Scenario: No appeal route is encoded outside Merseyside
     Given a complaint in Telford
     And the fact complaint_subject is disclosure_decision
+    And the fact disclosure_decided_by is mappa_meeting
     And the fact complaint_outcome_issued is true
     And the fact complainant_dissatisfied is true
     When the complaint is assessed

@@ -6,7 +6,9 @@ Feature: Professional disagreement - the Merseyside escalation process
   the organisation's MAPPA SPOC. Level 3: the SMB Chair and MAPPA co-ordinator, progressed within
   1 working week. Each is recorded in the MAPPA B minutes. An imminent risk of serious harm is
   escalated the same working day to the Probation and Police strategic leads and the co-ordinator.
-  In Liverpool, repeat non-attendance goes to the SMB.
+  Repeat non-attendance goes to the SMB (LIVERPOOL §2, for all five Merseyside local authorities:
+  policy decision 8). Outside Merseyside no escalation procedure is encoded, and an imminent risk is
+  never answered "no" (policy decision 7).
 
   @ESC-0 @ESC-L1
   Scenario: Non-attendance with nothing yet tried is Level 1, with a phone call
@@ -50,14 +52,15 @@ Feature: Professional disagreement - the Merseyside escalation process
     And the deadline is 2026-11-23
     And the rule ESC-PARA fires
 
-  @ESC-IMM @DL-IMM
-  Scenario: "The same working day" on a bank holiday is left open, not invented
+  @ESC-IMM @DL-IMM @decision-7
+  Scenario: "The same working day" on a bank holiday is left open, not invented, with both dates shown
     Given a disagreement in Merseyside
     And the fact imminent_risk_of_serious_harm is true
     And the fact concern_date is 2026-12-28
     When the disagreement is assessed
     Then the status is ambiguous
-    And the deadline is open between "the same (non-working) day" and "the next working day"
+    And the deadline is open between 2026-12-28 and 2026-12-29
+    And the deadline is computed as "the next working day after Mon 28 Dec 2026: Tue 29 Dec 2026"
 
   @ESC-REPEAT @SPOC-6 @area-Liverpool
   Scenario Outline: Repeat non-attendance in Liverpool - the sources conflict until Level 2 has been tried

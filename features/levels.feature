@@ -1,7 +1,8 @@
 Feature: Levels of management - the lowest defensible level whose criteria hold
   CHESHIRE chart and NAT-7 §7.1-7.5. Manage every case at the lowest level that gives a defensible
   risk management plan. Level 1: the lead agency can manage, with no barriers line management
-  cannot resolve - and Level 1 does not mean low risk. Level 2: formal multi-agency oversight
+  cannot resolve - and Level 1 does not mean low risk; such barriers require a referral to Level 2
+  or 3. Level 2: formal multi-agency oversight
   adds value and the RoSH is high or very high, or other agencies must be actively involved, or
   the case steps down from Level 3. Level 3: the Level 2 criteria and senior oversight.
 
@@ -9,6 +10,7 @@ Feature: Levels of management - the lowest defensible level whose criteria hold
     Given a person convicted of a Schedule 15 offence
     And sentenced to 24 months' immediate custody
     And none of the other category routes applies
+    And the licence or order is still in force
 
   @LVL-1 @LVL-1-HIGH @LVL-0
   Scenario: High RoSH is still Level 1 when the lead agency can manage
@@ -47,14 +49,16 @@ Feature: Levels of management - the lowest defensible level whose criteria hold
     Then the recommended level is 3
     And the consider CPPC referral is true
 
-  @LVL-1-BARRIER
-  Scenario: Barriers to Level 1 without the Level 2 criteria are left to the co-ordinator
+  @LVL-1-BARRIER @decision-6
+  Scenario: Barriers line management cannot resolve rule out Level 1: Level 2, and refer (decision 6)
     Given the fact rosh_level is low
     And the fact formal_meetings_add_value is false
     And the fact lead_agency_can_manage is false
     And the fact unresolvable_barriers is true
     When the case is assessed
-    Then the recommended level is open between 1 and 2
+    Then the recommended level is 2
+    And the rule LVL-1-BARRIER fires
+    And the first advice says "refer the case to Level 2 or 3"
 
   @LVL-3
   Scenario: A proposal for Level 3 without the Level 2 criteria is rejected

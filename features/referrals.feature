@@ -9,6 +9,7 @@ Feature: Referral to Level 2 or 3 - who may refer, on what, and the decision dea
     And a person convicted of a Schedule 15 offence
     And sentenced to 24 months' immediate custody
     And none of the other category routes applies
+    And the licence or order is still in force
     And the fact rosh_level is high
     And the fact formal_meetings_add_value is true
     And the fact senior_oversight_required is false

@@ -30,7 +30,7 @@ OUTCOME_LABELS = {
     "referral_valid": "Referral can proceed", "complaint_route": "Complaint route", "appeal_to": "Appeal to",
     "escalation_level": "Escalation level", "escalate_same_working_day": "Escalate same working day",
     "escalate_to": "Escalate to", "deadline": "Deadline", "within_deadline": "Within deadline",
-    "spoc_notice_compliant": "SPOC notice in time", "invalid_reason": "Rejected",
+    "spoc_notice_compliant": "SPOC notice follows the procedure", "invalid_reason": "Rejected",
 }
 
 

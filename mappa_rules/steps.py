@@ -120,6 +120,16 @@ def given_sentence(world: World, months: str, sentence: str) -> None:
     world.facts.update(sentence_type=SENTENCES[sentence], custody_months=int(number) if number.is_integer() else number)
 
 
+@step(r"the person is registered, with the notification period still running")
+def given_registered(world: World) -> None:
+    world.facts["subject_to_notification_requirements"] = True
+
+
+@step(r"the licence or order (?P<state>is still in force|has ended)")
+def given_licence(world: World, state: str) -> None:
+    world.facts["licence_or_order_in_force"] = state == "is still in force"
+
+
 @step(r"no other category applies")
 def given_no_other_category(world: World) -> None:
     world.facts.update({**NEUTRAL, "offence_indicates_serious_harm_capacity": False})
@@ -163,12 +173,22 @@ def then_refused(world: World, words: str) -> None:
         raise StepError(f"the refusal does not say '{words}': {world.error}")
 
 
+@step(r"the SPOC notice (?P<verdict>follows|does not follow) the procedure")
+def then_spoc_notice(world: World, verdict: str) -> None:
+    then_outcome(world, "spoc_notice_compliant", "true" if verdict == "follows" else "false")
+
+
+@step(r"whether the SPOC notice follows the procedure is undetermined")
+def then_spoc_notice_undetermined(world: World) -> None:
+    then_undetermined(world, "spoc_notice_compliant")
+
+
 @step(r"the person is not MAPPA-eligible")
 def then_not_eligible(world: World) -> None:
     then_outcome(world, "eligible", "false")
 
 
-@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is (?P<text>(?!open between|undetermined|not reported|computed as).+)")
+@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is (?P<text>(?!open between|open only between|undetermined|not reported|computed as).+)")
 def then_outcome(world: World, label: str, text: str) -> None:
     key, expected = outcome_key(label), value(text)
     outcomes = world.assessed()["outcomes"]
@@ -194,11 +214,24 @@ def then_undetermined(world: World, label: str) -> None:
 
 @step(r"the (?P<label>[A-Za-z0-9 _-]+?) (?:is open between|candidates are) (?P<values>.+)")
 def then_open(world: World, label: str, values: str) -> None:
-    key = outcome_key(label)
-    expected = [value(v) for v in re.split(r",\s*|\s+and\s+|\s+or\s+", values)]
+    key, expected = outcome_key(label), _candidates(values)
     got = [a["candidates"] for a in world.assessed()["ambiguities"] if a["outcome"] == key]
     if expected not in got:
         raise StepError(f"expected {key} open between {expected}, open questions: {got}")
+
+
+@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is open only between (?P<values>.+)")
+def then_open_only(world: World, label: str, values: str) -> None:
+    key, expected = outcome_key(label), _candidates(values)
+    got = [a["candidates"] for a in world.assessed()["ambiguities"] if a["outcome"] == key]
+    if not got or any(sorted(map(str, c)) != sorted(map(str, expected)) for c in got):
+        raise StepError(f"expected {key} open only between {expected}, open questions: {got}")
+
+
+def _candidates(values: str) -> list[Any]:
+    """Candidates as a policy lead lists them ('1 and 4', '2026-12-26 or 2026-12-29'); dates as ISO text."""
+    parsed = [value(v) for v in re.split(r",\s*|\s+and\s+|\s+or\s+", values)]
+    return [v.isoformat() if hasattr(v, "isoformat") else v for v in parsed]
 
 
 @step(r"the rationale cites (?P<clause>\S+)")
@@ -220,6 +253,13 @@ def then_unmet(world: World, rule: str, criterion: str) -> None:
     unmet = {u["rule"]: u["unmet"] for u in world.assessed()["unmet"]}
     if not any(criterion in text for text in unmet.get(rule, [])):
         raise StepError(f"{rule} is not unmet because '{criterion}' (unmet: {unmet.get(rule)})")
+
+
+@step(r"the first advice says \"(?P<words>.+)\"")
+def then_first_advice(world: World, words: str) -> None:
+    advice = [f["because"] for f in world.assessed()["fired"] if f["concludes"].get("advice")]
+    if not advice or words not in advice[0]:
+        raise StepError(f"the first advice does not say '{words}' (advice: {advice})")
 
 
 @step(r"the missing facts include (?P<fact>\w+)")

@@ -75,12 +75,13 @@ def test_a_batch_result_is_the_object_assess_gives(tmp_path: Path) -> None:
 
 def test_csv_input_is_typed_by_the_vocabulary(tmp_path: Path) -> None:
     (tmp_path / "in.csv").write_text(
-        "case_id,area,outcome,offence_schedule15,sentence_type,custody_months,subject_to_notification_requirements,"
-        "terrorism_offence_conviction,terrorist_connection_found_by_court,ra_believes_terrorism_risk,custdy\n"
-        "A,Cheshire,conviction,true,immediate_custody,12,false,false,false,false,\n"
-        "B,Cheshire,conviction,TRUE,immediate_custody,,false,false,false,false,\n"
-        "C,Cheshire,conviction,yes,immediate_custody,12,false,false,false,false,\n"
-        "D,Cheshire,conviction,true,immediate_custody,12,false,false,false,false,7\n")
+        "case_id,area,outcome,offence_schedule15,sentence_type,custody_months,licence_or_order_in_force,"
+        "subject_to_notification_requirements,terrorism_offence_conviction,terrorist_connection_found_by_court,"
+        "ra_believes_terrorism_risk,custdy\n"
+        "A,Cheshire,conviction,true,immediate_custody,12,true,false,false,false,false,\n"
+        "B,Cheshire,conviction,TRUE,immediate_custody,,true,false,false,false,false,\n"
+        "C,Cheshire,conviction,yes,immediate_custody,12,true,false,false,false,false,\n"
+        "D,Cheshire,conviction,true,immediate_custody,12,true,false,false,false,false,7\n")
     CliRunner().invoke(main, ["batch", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.jsonl")])
     got = {r["case_id"]: r for r in lines(tmp_path / "out.jsonl")}
     assert got["A"]["outcomes"]["category"] == 2 and got["A"]["supplied"]["custody_months"] == 12

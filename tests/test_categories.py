@@ -6,7 +6,8 @@ import pytest
 
 from support import fired, missing, unmet
 
-VIOLENT_CONVICTION = {"outcome": "conviction", "offence_schedule15": True, "offence_type": "violent"}
+VIOLENT_CONVICTION = {"outcome": "conviction", "offence_schedule15": True, "offence_type": "violent",
+                      "licence_or_order_in_force": True}
 NO_CAT3 = {"offence_indicates_serious_harm_capacity": False}
 
 
@@ -60,7 +61,7 @@ def test_guardianship_order_qualifies(run) -> None:
 
 @pytest.mark.parametrize("finding", ["not_guilty_by_insanity", "disability_finding"])
 def test_insanity_or_disability_finding_with_hospital_order_is_category_2(run, finding) -> None:
-    result = run(outcome=finding, offence_schedule15=True, sentence_type="hospital_order")
+    result = run(outcome=finding, offence_schedule15=True, sentence_type="hospital_order", licence_or_order_in_force=True)
     assert result["outcomes"]["category"] == 2
     assert "CAT-2f" in fired(result)
 
@@ -80,29 +81,39 @@ def test_caution_only_is_not_eligible_without_level_2_need(run) -> None:
 
 
 def test_category_2_ends_with_the_licence(run) -> None:
-    result = run(**VIOLENT_CONVICTION, **NO_CAT3, sentence_type="immediate_custody", custody_months=24,
-                 statutory_period_active=False)
+    result = run(**{**VIOLENT_CONVICTION, "licence_or_order_in_force": False}, **NO_CAT3, sentence_type="immediate_custody",
+                 custody_months=24)
     assert result["outcomes"]["eligible"] is False
-    assert "statutory_period_active is true (case has false)" in unmet(result)["CAT-2a"]
+    assert "licence_or_order_in_force is true (case has false)" in unmet(result)["CAT-2a"]
     assert result["assumed"] == []
 
 
-def test_statutory_period_default_is_reported_not_silent(run) -> None:
-    result = run(**VIOLENT_CONVICTION, sentence_type="immediate_custody", custody_months=24)
-    assert result["outcomes"]["category"] == 2
-    assert [a["fact"] for a in result["assumed"]] == ["statutory_period_active"]
+def test_an_unknown_licence_is_asked_for_never_assumed(run) -> None:
+    facts = {k: v for k, v in VIOLENT_CONVICTION.items() if k != "licence_or_order_in_force"}
+    result = run(**facts, **NO_CAT3, sentence_type="immediate_custody", custody_months=24)
+    assert "category" in result["undetermined"]
+    assert missing(result) == ["licence_or_order_in_force"]
+    assert result["assumed"] == []
+
+
+def test_registered_offender_whose_later_licence_ended_is_category_1(run) -> None:
+    """Decision 1: the notification clock keeps Category 1 when the licence clock has run out."""
+    result = run(**{**VIOLENT_CONVICTION, "licence_or_order_in_force": False}, sentence_type="immediate_custody",
+                 custody_months=18, subject_to_notification_requirements=True)
+    assert result["outcomes"]["category"] == 1 and result["outcomes"]["eligible"] is True
+    assert "CAT-2a" in unmet(result) and "CAT-1" in fired(result)
 
 
 def test_category_1_registered(run) -> None:
     result = run(subject_to_notification_requirements=True, outcome="conviction", offence_type="sexual",
-                 offence_schedule15=True, sentence_type="community_order", statutory_period_active=True)
+                 offence_schedule15=True, sentence_type="community_order")
     assert result["outcomes"]["category"] == 1
     assert {"CAT-1", "CAT-2x"} <= set(fired(result))
 
 
 def test_registered_sexual_offender_with_category_2_sentence_is_category_1(run) -> None:
     result = run(subject_to_notification_requirements=True, outcome="conviction", offence_type="sexual",
-                 offence_schedule15=True, sentence_type="immediate_custody", custody_months=36)
+                 offence_schedule15=True, sentence_type="immediate_custody", custody_months=36, licence_or_order_in_force=True)
     assert result["outcomes"]["category"] == 1
     assert {"CAT-1", "CAT-2a", "CAT-2x"} <= set(fired(result))
 
@@ -119,8 +130,8 @@ def test_registered_offender_with_separate_violent_sentence_is_ambiguous(run) ->
 
 
 def test_category_4_automatic_by_conviction(run) -> None:
-    result = run(outcome="conviction", offence_type="terrorism", offence_schedule15=False, sentence_type="immediate_custody",
-                 custody_months=6, **{**NO_CAT3, "terrorism_offence_conviction": True})
+    result = run(**{**CAT3, "offence_type": "terrorism", "sentence_type": "immediate_custody", "custody_months": 36,
+                    "terrorism_offence_conviction": True}, rosh_level="high")
     assert result["outcomes"]["category"] == 4
     assert result["outcomes"]["category4_kind"] == "automatic"
 
@@ -136,6 +147,9 @@ def test_category_4_discretionary_needs_ct_identification(run) -> None:
              "ra_believes_terrorism_risk": True}
     decided = run(**facts, identified_by_ct=True)
     assert (decided["outcomes"]["category"], decided["outcomes"]["category4_kind"]) == (4, "discretionary")
+    needs_level_2 = run(**{**facts, **CAT3, "outcome": "youth_reprimand_or_warning", "sentence_type": "none"}, rosh_level="high",
+                        identified_by_ct=True)
+    assert (needs_level_2["status"], needs_level_2["outcomes"]["category"]) == ("decided", 4)
     pending = run(**facts, identified_by_ct=False)
     assert pending["status"] == "ambiguous"
     assert {"CAT-4-ID", "CAT-4-ID.pending"} <= set(fired(pending))
@@ -171,8 +185,8 @@ def test_category_3_residual_at_level_2(run) -> None:
 
 
 def test_category_3_is_never_level_1(run) -> None:
-    result = run(**{**CAT3, "formal_meetings_add_value": False, "lead_agency_can_manage": True,
-                    "unresolvable_barriers": False}, rosh_level="high")
+    result = run(**{**CAT3, "active_multiagency_involvement_required": False, "previously_level3_no_longer_needed": False,
+                    "lead_agency_can_manage": True, "unresolvable_barriers": False}, rosh_level="medium")
     assert (result["outcomes"]["category"], result["outcomes"]["eligible"]) == (None, False)
     assert "recommended_level" not in result["outcomes"]
     assert "CAT-3-LVL.comes-out-at-level-1" in fired(result)
@@ -180,17 +194,69 @@ def test_category_3_is_never_level_1(run) -> None:
 
 def test_category_3_is_residual_to_category_2(run) -> None:
     result = run(**{**CAT3, "offence_schedule15": True, "sentence_type": "immediate_custody", "custody_months": 12},
-                 rosh_level="high")
+                 rosh_level="high", licence_or_order_in_force=True)
     assert result["outcomes"]["category"] == 2
-    assert "cat2_met is false" in unmet(result)["CAT-3"][0]
+    assert any("cat2_met is false" in criterion for criterion in unmet(result)["CAT-3"])
 
 
-@pytest.mark.parametrize("rosh", ["low", "medium"])
-def test_category_3_below_high_rosh_is_ambiguous(run, rosh) -> None:
-    result = run(**CAT3, rosh_level=rosh)
+def test_category_3_at_medium_rosh_is_ambiguous(run) -> None:
+    result = run(**CAT3, rosh_level="medium")
     assert result["status"] == "ambiguous"
     assert "CAT-3.rosh-below-high" in fired(result)
     assert {a["outcome"] for a in result["ambiguities"]} == {"category", "eligible"}
+
+
+def test_category_3_at_low_risk_from_the_indicators_is_not_met(run) -> None:
+    """Decision 4: low RoSH means no indicated likelihood of serious harm, so CAT-3 is not met."""
+    result = run(**CAT3, identifiable_indicators=False)
+    assert result["status"] == "decided"
+    assert result["outcomes"]["eligible"] is False and result["outcomes"]["risk_level"] == "low"
+    assert any("risk_level" in criterion for criterion in unmet(result)["CAT-3"])
+
+
+@pytest.mark.parametrize(("facts", "named"), [
+    ({"requires_level2_or_3_management": True, "formal_meetings_add_value": False},
+     ("requires_level2_or_3_management", "formal_meetings_add_value")),
+    ({"rosh_level": "low", "requires_level2_or_3_management": True}, ("rosh_level", "requires_level2_or_3_management")),
+])
+def test_contradictory_level_facts_are_refused_naming_both(book, facts, named) -> None:
+    """Decision 5: one clear error naming both facts."""
+    from mappa_rules.case import case_from_data
+    from mappa_rules.errors import CaseError
+    from mappa_rules.explain import assess
+
+    with pytest.raises(CaseError) as refused:
+        assess(case_from_data({"facts": facts}, book, "case.yaml"), book)
+    message = str(refused.value)
+    assert message.startswith("case.yaml: facts.") and "(VAL-3" in message and "\n" not in message
+    assert all(name in message for name in named)
+
+
+def test_terrorism_offender_needing_level_2_is_category_4_not_3(run) -> None:
+    """Decision 2: Category 3 is residual to Category 4."""
+    result = run(**CAT3, rosh_level="high", terrorism_offence_conviction=True)
+    assert (result["status"], result["outcomes"]["category"], result["outcomes"]["recommended_level"]) == ("decided", 4, 2)
+    assert "cat4_automatic is false" in " ".join(unmet(result)["CAT-3"])
+
+
+def test_registered_sexual_offender_with_terrorist_connection_is_open_between_1_and_4_only(run) -> None:
+    """Decision 3: CAT-2x keeps a registered sexual offender out of Category 2 in every precedence rule."""
+    result = run(subject_to_notification_requirements=True, outcome="conviction", offence_type="sexual",
+                 offence_schedule15=True, sentence_type="immediate_custody", custody_months=30, licence_or_order_in_force=True,
+                 terrorist_connection_found_by_court=True)
+    assert [a["candidates"] for a in result["ambiguities"]] == [[1, 4]]
+
+
+def test_a_rule_reading_offence_type_must_cite_cat_2x(draft) -> None:
+    """Decision 11: offence_type decides nothing but CAT-2x; the loader refuses any other use."""
+    from mappa_rules.errors import RulesetError
+    from mappa_rules.loader import load_rulebook
+
+    path = draft / "categories.yaml"
+    path.write_text(path.read_text().replace("        - {fact: terrorism_offence_conviction, is: true}\n",
+                                             "        - {fact: offence_type, is: terrorism}\n", 1))
+    with pytest.raises(RulesetError, match="rule CAT-4a: when: reads 'offence_type', which only rules citing CAT-2x may read"):
+        load_rulebook(draft)
 
 
 def test_category_3_without_a_risk_level_is_undetermined(run) -> None:
@@ -207,7 +273,7 @@ def test_category_3_by_insanity_finding_is_ambiguous(run) -> None:
 
 def test_former_category_2_after_licence_can_stay_as_category_3(run) -> None:
     result = run(**{**CAT3, "offence_schedule15": True, "sentence_type": "immediate_custody", "custody_months": 30},
-                 rosh_level="very_high", statutory_period_active=False, previous_category=2, previous_level=2)
+                 rosh_level="very_high", licence_or_order_in_force=False, previous_category=2, previous_level=2)
     assert result["outcomes"]["category"] == 3
     assert "CAT-3-PREV" in fired(result)
 

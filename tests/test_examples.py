@@ -12,6 +12,7 @@ from support import EXAMPLES
 EXPECTED = {
     # file: (status, outcomes that must hold, clause ids the rationale must cite)
     "cat1-registered-sex-offender.yaml": ("decided", {"category": 1, "recommended_level": 1}, {"CAT-1", "CAT-2x"}),
+    "cat1-registered-licence-ended.yaml": ("decided", {"category": 1, "eligible": True, "recommended_level": 1}, {"CAT-1", "CAT-PREC"}),
     "cat2-violent-12-months.yaml": ("decided", {"category": 2, "recommended_level": 2}, {"CAT-2a", "CAT-THRESH", "LVL-2"}),
     "not-eligible-violent-11-months.yaml": ("decided", {"eligible": False, "category": None}, {"CAT-NONE"}),
     "cat2-hospital-order-without-restriction.yaml": ("decided", {"category": 2, "recommended_level": 3}, {"CAT-2e", "LVL-3"}),
@@ -32,9 +33,11 @@ EXPECTED = {
         "Chief Constable", "Deputy Head of the Probation Service", "Prison North West Strategic Lead"]}, {"CMP-2", "CMP-10"}),
     "disagreement-imminent-risk-on-boxing-day.yaml": ("ambiguous", {"escalate_same_working_day": True},
                                                       {"ESC-IMM", "ESC-REPEAT"}),
+    "disagreement-imminent-risk-cheshire.yaml": ("ambiguous", {}, {"ESC-IMM", "ESC-PARA"}),
     "disagreement-level3-wirral.yaml": ("decided", {"escalation_level": 3, "deadline": "2027-01-04"}, {"ESC-L3", "DL-ESC3"}),
-    "meeting-notice-late-liverpool.yaml": ("decided", {"spoc_notice_compliant": False, "deadline": "2026-11-16"},
-                                           {"SPOC-4", "SPOC-5"}),
+    "meeting-notice-short-notice-liverpool.yaml": ("decided", {"spoc_notice_compliant": True, "within_deadline": False,
+                                                               "deadline": "2026-11-16"}, {"SPOC-5", "SPOC-4"}),
+    "meeting-notice-late-wirral.yaml": ("decided", {"spoc_notice_compliant": False, "deadline": "2026-11-25"}, {"SPOC-4", "SPOC-1"}),
     "risk-from-indicators.json": ("decided", {"category": 2, "risk_level": "high", "recommended_level": 1},
                                   {"CAT-2b", "RISK-HIGH", "LVL-1-HIGH"}),
 }
@@ -66,3 +69,25 @@ def test_missing_example_names_the_missing_fact(book) -> None:
 def test_rejected_proposal_example(book) -> None:
     result = assess(read_case(EXAMPLES / "rejected-proposal-cat3-level1.yaml", book), book)
     assert "Category 3 cases can only be managed at Level 2 or 3" in result["outcomes"]["invalid_reason"]
+
+
+def test_imminent_risk_outside_merseyside_never_reads_no(book) -> None:
+    result = assess(read_case(EXAMPLES / "disagreement-imminent-risk-cheshire.yaml", book), book)
+    assert "escalate_same_working_day" not in result["outcomes"]
+    [open_question] = result["ambiguities"]
+    assert open_question["outcome"] == "escalate_same_working_day"
+    advice = [f["because"] for f in result["fired"] if f["concludes"].get("advice")]
+    assert advice[0].startswith("Act on the imminent risk of serious harm now, under Cheshire's own procedure")
+
+
+def test_boxing_day_concern_shows_the_next_working_day(book) -> None:
+    result = assess(read_case(EXAMPLES / "disagreement-imminent-risk-on-boxing-day.yaml", book), book)
+    [deadline] = [a for a in result["ambiguities"] if a["outcome"] == "deadline"]
+    assert deadline["candidates"] == ["2026-12-26", "2026-12-29"]
+    assert "Tue 29 Dec 2026" in deadline["reason"]
+    assert any(d["date"] == "2026-12-29" and "skipping 28 Dec (Boxing Day, substitute)" in d["how"] for d in result["deadlines"])
+
+
+def test_examples_no_longer_use_the_retired_fact() -> None:
+    for path in EXAMPLES.iterdir():
+        assert "statutory_period_active" not in path.read_text(), path.name

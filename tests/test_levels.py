@@ -7,7 +7,7 @@ import pytest
 from support import fired, missing, unmet
 
 CAT2 = {"outcome": "conviction", "offence_schedule15": True, "offence_type": "violent",
-        "sentence_type": "immediate_custody", "custody_months": 24}
+        "sentence_type": "immediate_custody", "custody_months": 24, "licence_or_order_in_force": True}
 
 
 def test_high_rosh_can_still_be_level_1_when_the_lead_agency_can_manage(run) -> None:
@@ -61,12 +61,25 @@ def test_senior_oversight_without_level_2_criteria_is_not_level_3(run) -> None:
 
 @pytest.mark.parametrize("facts", [{"lead_agency_can_manage": False, "unresolvable_barriers": False},
                                    {"lead_agency_can_manage": True, "unresolvable_barriers": True}])
-def test_barriers_without_level_2_criteria_are_ambiguous(run, facts) -> None:
-    result = run(**CAT2, rosh_level="low", formal_meetings_add_value=False, **facts)
-    assert result["status"] == "ambiguous"
-    [ambiguity] = result["ambiguities"]
-    assert (ambiguity["outcome"], ambiguity["candidates"]) == ("recommended_level", [1, 2])
-    assert "LVL-1-BARRIER" in ambiguity["cites"]
+def test_barriers_rule_out_level_1_and_give_level_2_with_the_advice_to_refer(run, facts) -> None:
+    """Decision 6: such barriers require a referral to Level 2 or 3; not 'open between 1 and 2'."""
+    result = run(**CAT2, rosh_level="low", formal_meetings_add_value=False, senior_oversight_required=False, **facts)
+    assert result["status"] == "decided" and result["ambiguities"] == []
+    assert result["outcomes"]["recommended_level"] == 2
+    [barrier] = [f for f in result["fired"] if f["rule"] == "LVL-1-BARRIER"]
+    assert barrier["concludes"] == {"recommended_level": 2, "advice": True}
+    assert "refer the case to Level 2 or 3" in barrier["because"]
+
+
+def test_barriers_with_the_level_3_criteria_give_level_3(run) -> None:
+    result = run(**CAT2, rosh_level="high", formal_meetings_add_value=True, senior_oversight_required=True,
+                 lead_agency_can_manage=False)
+    assert result["outcomes"]["recommended_level"] == 3 and "LVL-1-BARRIER" not in fired(result)
+
+
+def test_barriers_need_the_level_3_answer_before_giving_level_2(run) -> None:
+    result = run(**CAT2, rosh_level="high", formal_meetings_add_value=True, unresolvable_barriers=True)
+    assert "recommended_level" in result["undetermined"] and "senior_oversight_required" in missing(result)
 
 
 def test_missing_level_facts_are_listed(run) -> None:
@@ -129,8 +142,9 @@ def test_allowed_levels_by_category(run, category_facts, allowed) -> None:
 
 def test_category_4_levels_are_unrestricted_but_flagged(run) -> None:
     result = run(outcome="conviction", offence_schedule15=False, sentence_type="immediate_custody", custody_months=30,
-                 offence_indicates_serious_harm_capacity=False, **{"terrorism_offence_conviction": True},
-                 rosh_level="high", formal_meetings_add_value=True, senior_oversight_required=False)
+                 offence_indicates_serious_harm_capacity=True, requires_level2_or_3_management=True,
+                 **{"terrorism_offence_conviction": True}, rosh_level="high", formal_meetings_add_value=True,
+                 senior_oversight_required=False)
     assert result["outcomes"]["allowed_levels"] == [1, 2, 3]
     assert "Confirm this against the national guidance" in next(
         f["because"] for f in result["fired"] if f["rule"] == "LVL-0.allowed-levels-category-4")

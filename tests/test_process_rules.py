@@ -20,7 +20,8 @@ def steps(result: dict) -> list[str]:
 @pytest.mark.parametrize(("subject", "agency", "route", "rule"), [
     ("mappa_meeting_decision", None, "mappa", "CMP-2"),
     ("mappa_process", None, "mappa", "CMP-2"),
-    ("disclosure_decision", None, "mappa", "CMP-2"),
+    (("disclosure_decision", "mappa_meeting"), None, "mappa", "CMP-2.disclosure-by-mappa"),
+    (("disclosure_decision", "single_agency"), "police", "single_agency:police", "CMP-2.disclosure-by-agency"),
     ("denied_access_to_meeting_or_minutes", None, "mappa", "CMP-2"),
     ("licence_condition", None, "single_agency:probation", "CMP-3"),
     ("police_operations", None, "single_agency:police", "CMP-4.police"),
@@ -28,7 +29,9 @@ def steps(result: dict) -> list[str]:
     ("agency_case_management", "housing", "single_agency:housing", "CMP-2.agency"),
 ])
 def test_complaint_routes(process, subject, agency, route, rule) -> None:
-    facts = {"complaint_subject": subject, "complaint_in_writing": True, **({"subject_agency": agency} if agency else {})}
+    subject, decided_by = subject if isinstance(subject, tuple) else (subject, None)
+    facts = {"complaint_subject": subject, "complaint_in_writing": True, **({"subject_agency": agency} if agency else {}),
+             **({"disclosure_decided_by": decided_by} if decided_by else {})}
     result = process("complaint", "Merseyside", **facts)
     assert result["outcomes"]["complaint_route"] == route
     assert rule in fired(result)
@@ -55,7 +58,8 @@ def test_a_mappa_complaint_not_in_writing_is_flagged_but_keeps_its_route(process
 
 @pytest.mark.parametrize(("area", "appeal"), [("Merseyside", True), ("Sefton", True), ("Cheshire", False)])
 def test_appeal_routes_are_merseyside_only(process, area, appeal) -> None:
-    result = process("complaint", area, complaint_subject="disclosure_decision", complaint_in_writing=True,
+    result = process("complaint", area, complaint_subject="disclosure_decision", disclosure_decided_by="mappa_meeting",
+                     complaint_in_writing=True,
                      complaint_outcome_issued=True, complainant_dissatisfied=True, complainant_type="legal_adviser")
     assert ("appeal_to" in result["outcomes"]) is appeal
     if appeal:
@@ -146,9 +150,13 @@ def test_repeat_non_attendance_after_level_2_is_level_3_everywhere(process) -> N
     assert result["outcomes"]["escalation_level"] == 3 and result["status"] == "decided"
 
 
-def test_repeat_non_attendance_elsewhere_in_merseyside_follows_the_ladder(process) -> None:
-    result = process("disagreement", "St Helens", issue_type="repeat_non_attendance", unresolved_after_level=0)
-    assert result["outcomes"]["escalation_level"] == 1
+@pytest.mark.parametrize("area", ["St Helens", "Wirral", "Knowsley", "Sefton"])
+def test_repeat_non_attendance_goes_to_the_smb_across_merseyside(process, area) -> None:
+    """Decision 8: LIVERPOOL's repeat non-attendance rule applies to all five local authorities."""
+    result = process("disagreement", area, issue_type="repeat_non_attendance", unresolved_after_level=0,
+                     non_attendance_explained=False)
+    assert [a["candidates"] for a in result["ambiguities"]] == [[1, 3]]
+    assert "ESC-REPEAT.contact" in steps(result)
 
 
 def test_no_escalation_procedure_outside_merseyside(process) -> None:
@@ -156,13 +164,30 @@ def test_no_escalation_procedure_outside_merseyside(process) -> None:
                      imminent_risk_of_serious_harm=True, concern_date="2026-11-23")
     assert "escalation_level" not in result["outcomes"]
     assert result["local_procedure"]["encoded"] is False
-    assert fired(result) == ["ESC-PARA"]
+    assert fired(result) == ["ESC-IMM.elsewhere", "ESC-PARA"]
+
+
+@pytest.mark.parametrize("area", ["Telford", "Cheshire", "Kent"])
+def test_an_imminent_risk_outside_merseyside_is_never_no(process, area) -> None:
+    """Decision 7: open, not decided, and the first advice is to act now under the area's own procedure."""
+    result = process("disagreement", area, imminent_risk_of_serious_harm=True, concern_date="2026-11-23")
+    assert "escalate_same_working_day" not in result["outcomes"] and result["status"] == "ambiguous"
+    [question] = result["ambiguities"]
+    assert question["outcome"] == "escalate_same_working_day"
+    first_advice = next(f["because"] for f in result["fired"] if f["concludes"].get("advice"))
+    assert first_advice.startswith(f"Act on the imminent risk of serious harm now, under {area}'s own procedure")
+
+
+def test_an_imminent_risk_with_no_area_asks_for_the_area(process) -> None:
+    result = process("disagreement", None, imminent_risk_of_serious_harm=True, concern_date="2026-11-23")
+    assert "escalate_same_working_day" not in result["outcomes"]
+    assert "escalate_same_working_day" in result["undetermined"] and "area" in [m["fact"] for m in result["missing_facts"]]
 
 
 # --- Referrals -------------------------------------------------------------------------------------
 
 CATEGORY_2_LEVEL_2 = {**NEUTRAL, "outcome": "conviction", "offence_schedule15": True, "sentence_type": "immediate_custody",
-                      "custody_months": 24, "rosh_level": "high", "formal_meetings_add_value": True,
+                      "custody_months": 24, "licence_or_order_in_force": True, "rosh_level": "high", "formal_meetings_add_value": True,
                       "senior_oversight_required": False}
 REFERRAL = {"referrer_agency": "children_services", "referral_form": "MAPPA_A", "requested_level": 2,
             "referral_received_date": "2026-12-23", **CATEGORY_2_LEVEL_2}
@@ -238,7 +263,8 @@ def test_referrals_can_be_made_at_any_time(process) -> None:
 
 # --- SPOC notice -----------------------------------------------------------------------------------
 
-NOTICE = {"meeting_date": "2027-01-08", "reply_slip_included": True, "children_at_risk_details_included": True}
+NOTICE = {"meeting_date": "2027-01-08", "reply_slip_included": True, "children_at_risk_details_included": True,
+          "short_notice_meeting": False}
 
 
 @pytest.mark.parametrize(("sent", "compliant"), [("2026-12-25", True), ("2026-12-24", True), ("2026-12-26", False)])
@@ -259,22 +285,48 @@ def test_a_late_notice_is_a_flag_not_a_bar(process) -> None:
 def test_a_notice_not_yet_sent_gives_its_due_date(process) -> None:
     result = process("meeting_notice", "Liverpool", **NOTICE, spoc_notification_date=None)
     assert result["outcomes"]["deadline"] == "2026-12-25"
-    assert steps(result) == ["SPOC-1", "SPOC-4.due"]
+    assert steps(result) == ["SPOC-1.liverpool", "SPOC-4.due"]
 
 
 def test_short_notice_reply_slip_and_children_details(process) -> None:
     result = process("meeting_notice", "Liverpool", meeting_date="2026-11-30", spoc_notification_date="2026-11-27",
-                     short_notice_meeting=True, reply_slip_included=False, children_at_risk_details_included=False)
-    assert steps(result) == ["SPOC-1", "SPOC-5", "SPOC-2", "SPOC-3"]
+                     short_notice_meeting=True, spoc_telephoned=False, reply_slip_included=False,
+                     children_at_risk_details_included=False)
+    assert steps(result) == ["SPOC-1.liverpool", "SPOC-5", "SPOC-2", "SPOC-3"]
     assert "reply slip" in result["outcomes"]["invalid_reason"] and "children at risk" in result["outcomes"]["invalid_reason"]
     assert "SPOC-7" in fired(result)
 
 
-def test_no_spoc_procedure_outside_liverpool(process) -> None:
-    result = process("meeting_notice", "Cheshire", **NOTICE, spoc_notification_date="2026-12-20")
-    assert result["outcomes"] == {}
-    assert fired(result) == ["SPOC-7"]
-    assert result["local_procedure"]["encoded"] is False
+def test_no_spoc_procedure_outside_merseyside(process) -> None:
+    """Never a silent 'no': the SPOC outcome of another area's procedure is not reported at all."""
+    for notice in (NOTICE, {**NOTICE, "short_notice_meeting": True, "spoc_telephoned": False}):
+        result = process("meeting_notice", "Cheshire", **notice, spoc_notification_date="2026-12-26")
+        assert result["outcomes"] == {} and result["status"] == "decided"
+        assert fired(result) == ["SPOC-7"]
+        assert result["local_procedure"]["encoded"] is False
+
+
+@pytest.mark.parametrize("area", ["Wirral", "Knowsley", "Sefton", "St Helens", "Merseyside"])
+def test_the_spoc_procedure_applies_across_merseyside(process, area) -> None:
+    """Decision 8: all five local authorities; only the contact point is Liverpool's own."""
+    result = process("meeting_notice", area, **NOTICE, spoc_notification_date="2026-12-26")
+    assert result["outcomes"]["spoc_notice_compliant"] is False and result["status"] == "decided"
+    assert steps(result)[0] == "SPOC-1" and "Quality Assurance" not in result["next_steps"][0]["step"]
+
+
+def test_short_notice_with_the_spoc_telephoned_follows_the_procedure(process) -> None:
+    """Decision 9: not flagged, though the written notice missed the 14 days."""
+    result = process("meeting_notice", "Liverpool", **{**NOTICE, "short_notice_meeting": True}, spoc_telephoned=True,
+                     spoc_notification_date="2027-01-04")
+    assert result["outcomes"]["spoc_notice_compliant"] is True and result["outcomes"]["within_deadline"] is False
+    assert "SPOC-4.late" not in fired(result) and "SPOC-5" not in steps(result)
+    assert "follows the SPOC procedure" in next(f["because"] for f in result["fired"] if f["rule"] == "SPOC-5.telephoned")
+
+
+def test_short_notice_without_saying_whether_the_spoc_was_telephoned_asks(process) -> None:
+    result = process("meeting_notice", "Wirral", **{**NOTICE, "short_notice_meeting": True}, spoc_notification_date="2027-01-04")
+    assert "spoc_notice_compliant" in result["undetermined"]
+    assert "spoc_telephoned" in [m["fact"] for m in result["missing_facts"]]
 
 
 # --- Kinds -----------------------------------------------------------------------------------------

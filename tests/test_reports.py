@@ -113,7 +113,8 @@ def test_auditor_keeps_supplied_facts_apart_from_derived_ones(results) -> None:
     assert "cat2_met  |  no  |  derived by the rules" in report
     assert "outcome  |  formal caution  |  supplied" in report
     report = render(results["cat2-violent-12-months.yaml"], "text", "auditor", FIXED)
-    assert "statutory_period_active  |  yes  |  assumed (default)" in report
+    assert "licence_or_order_in_force  |  yes  |  supplied" in report
+    assert "assumed (default)" not in report
 
 
 @pytest.mark.parametrize("audience", ["practitioner", "auditor"])

@@ -12,7 +12,7 @@ from mappa_rules.loader import load_rulebook
 from support import fired
 
 ELEVEN_MONTHS = {"outcome": "conviction", "offence_schedule15": True, "sentence_type": "immediate_custody",
-                 "custody_months": 11, "offence_indicates_serious_harm_capacity": False}
+                 "custody_months": 11, "licence_or_order_in_force": True, "offence_indicates_serious_harm_capacity": False}
 
 
 def test_lowering_the_threshold_in_yaml_changes_the_category(draft: Path, run) -> None:
@@ -36,7 +36,7 @@ def test_cli_runs_a_draft_ruleset_folder(draft: Path, tmp_path: Path) -> None:
     (draft / "categories.yaml").write_text(text.replace("{fact: custody_months, gte: 12}", "{fact: custody_months, gte: 11}", 1))
     case = tmp_path / "case.yaml"
     case.write_text("facts: {outcome: conviction, offence_schedule15: true, sentence_type: immediate_custody, custody_months: 11,"
-                    " subject_to_notification_requirements: false, terrorism_offence_conviction: false,"
+                    " licence_or_order_in_force: true, subject_to_notification_requirements: false, terrorism_offence_conviction: false,"
                     " terrorist_connection_found_by_court: false, ra_believes_terrorism_risk: false}")
     shipped = CliRunner().invoke(main, ["assess", str(case), "--format", "json"])
     drafted = CliRunner().invoke(main, ["assess", str(case), "--format", "json", "--rulesets", str(draft)])

@@ -50,8 +50,9 @@ def test_a_terrorism_case_before_category_4_is_evaluated_under_three_categories(
     assert "CAT-PREC.before-category-4" in [f["rule"] for f in before["fired"]]
     after = assess_dated(tmp_path, "2026-11-23")
     assert after["ruleset"]["version"] == "2026.11-1"
-    assert "category" not in after["outcomes"] and after["status"] == "ambiguous"  # Category 3 and 4 both apply
-    assert {a["outcome"] for a in after["ambiguities"]} == {"category"}
+    # Category 3 is residual to Category 4 (policy decision 2): Category 4, not "open between 3 and 4"
+    assert (after["outcomes"]["category"], after["outcomes"]["category4_kind"]) == (4, "automatic")
+    assert after["ambiguities"] == []
 
 
 @pytest.mark.parametrize(("as_of", "open_question"), [("2019-06-01", True), ("2023-06-01", True), ("2017-01-01", False),
@@ -84,7 +85,7 @@ def test_diff_between_the_three_and_four_category_versions_names_the_terrorism_c
     old = shipped_rulesets_dir() / "versions" / "three-categories"
     diff = diff_caseload(caseload, old, shipped_rulesets_dir(), jobs=2)
     moved = [c for c in diff["cases"] if c["after"].get("category") == 4]
-    assert moved and diff["transitions"]["category none -> 4"] == len([c for c in moved if c["before"].get("category") is None])
+    assert moved and diff["transitions"]["category none -> 4"] == len([c for c in moved if c["before"].get("category", "open") is None])
     rows = [json.loads(line) for line in caseload.read_text().splitlines()]
     for case in moved:
         facts = rows[case["row"] - 1]["facts"]

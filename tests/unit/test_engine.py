@@ -24,7 +24,7 @@ def test_a_fact_fires_every_matching_rule_not_just_one(book) -> None:
     fact = {"rosh_level": "high", "identifiable_indicators": True, "harm_could_happen_any_time": True,
             "impact_serious": True, "harm_more_likely_than_not_imminently": False, "in_custody": True,
             "outcome": "conviction", "offence_schedule15": True, "sentence_type": "immediate_custody",
-            "custody_months": 12, "statutory_period_active": True}
+            "custody_months": 12, "licence_or_order_in_force": True}
     assert set(engine.fire(0, fact)) == {"RISK-HIGH", "RISK-HIGH.oasys", "RISK-CUSTODY", "CAT-2a"}
 
 
@@ -63,7 +63,7 @@ def test_two_versions_side_by_side_in_one_process(draft: Path, run, book) -> Non
     lowered = load_rulebook(draft)
     assert lowered.sha256 != book.sha256
     facts = {"outcome": "conviction", "offence_schedule15": True, "sentence_type": "immediate_custody",
-             "custody_months": 11, "offence_indicates_serious_harm_capacity": False}
+             "custody_months": 11, "licence_or_order_in_force": True, "offence_indicates_serious_harm_capacity": False}
     for _ in range(3):  # interleaved: each version keeps its own answer
         assert run(**facts)["outcomes"]["eligible"] is False
         assert run(rulebook=lowered, **facts)["outcomes"]["category"] == 2
