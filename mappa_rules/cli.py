@@ -215,10 +215,12 @@ def diff_command(caseload: Path, base: Path | None, head: Path | None, fmt: str,
 def verify_command(tags: tuple[str, ...], clauses: tuple[str, ...], area: str | None, features_dir_: Path | None,
                    output: Path, rulesets_dir: Path | None) -> None:
     """Run the Gherkin features as compliance tests and write the clause traceability report."""
+    from mappa_rules.decisions import load_decisions
     from mappa_rules.report import render_traceability
     from mappa_rules.verify import load_scenarios, run_scenarios, select, traceability
 
     book = load_rulebook(rulesets_dir)
+    decisions = load_decisions(book)
     every = load_scenarios(features_dir_)
     chosen = select(every, (*tags, *clauses), area)
     if not chosen:
@@ -229,7 +231,7 @@ def verify_command(tags: tuple[str, ...], clauses: tuple[str, ...], area: str | 
     for outcome in verification.failed:
         s = outcome.scenario
         click.echo(f"FAILED {s.file}:{s.line} {s.name} [{', '.join(s.clauses)}]: {outcome.failure}")
-    trace = traceability(book, verification, chosen)
+    trace = traceability(book, verification, chosen, decisions)
     output.mkdir(parents=True, exist_ok=True)
     for fmt in ("html", "md"):
         write(render_traceability(trace, fmt), output / f"traceability.{fmt}")

@@ -10,6 +10,7 @@ from gherkin.errors import CompositeParserException, ParserException
 from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
 
+from mappa_rules.decisions import Decision
 from mappa_rules.errors import MappaError
 from mappa_rules.ruleset import Rulebook
 from mappa_rules.steps import StepError, World, run_step
@@ -28,8 +29,8 @@ class Scenario:
 
     @property
     def clauses(self) -> tuple[str, ...]:
-        """Tags that name clauses (the others, such as areas, select but do not trace)."""
-        return tuple(t for t in self.tags if not t.startswith("area-"))
+        """Tags that name clauses (the others, such as areas and decisions, select but do not trace clauses)."""
+        return tuple(t for t in self.tags if not t.startswith(("area-", "decision-")))
 
 
 @dataclass
@@ -109,9 +110,21 @@ def run_scenarios(book: Rulebook, scenarios: list[Scenario], progress: Callable[
     return verification
 
 
-def traceability(book: Rulebook, verification: Verification, scenarios: list[Scenario]) -> dict:
-    """For every clause: the rules that encode it, the scenarios that check it and their result."""
+def traceability(book: Rulebook, verification: Verification, scenarios: list[Scenario],
+                 decisions: list[Decision] | None = None) -> dict:
+    """For every clause, and every recorded policy decision: the rules that encode it, the scenarios
+    that check it and their result."""
     results = {id(o.scenario): o for o in verification.outcomes}
+    decided = []
+    for decision in decisions or []:
+        checks = [s for s in scenarios if decision.tag in s.tags]
+        ran = [results[id(s)] for s in checks if id(s) in results]
+        decided.append({
+            "decision": decision.number, "title": decision.title, "text": decision.text, "clauses": decision.clauses,
+            "rules": decision.rules, "enforced_by": decision.enforced_by,
+            "scenarios": [f"{s.file}:{s.line} {s.name}" for s in checks],
+            "passed": sum(o.passed for o in ran), "failed": sum(not o.passed for o in ran),
+        })
     rows = []
     for cid, clause in book.clauses.items():
         rules = [r.id for r in book.rules if cid in r.cites] + [n for n, c in book.computed.items() if cid in c.cites]
@@ -126,6 +139,8 @@ def traceability(book: Rulebook, verification: Verification, scenarios: list[Sce
     rule_checked = {cid for s in scenarios for cid in s.clauses}
     return {
         "clauses": rows,
+        "decisions": decided,
+        "decisions_without_scenario": [d["decision"] for d in decided if not d["scenarios"]],
         "without_rule": [r for r in rows if not r["rules"] and r["kind"] == "normative" and not r["declared"]],
         "without_scenario": [r for r in rows if not r["scenarios"] and r["kind"] == "normative" and not r["declared"]],
         "rules_without_scenario": [r.id for r in book.rules if not set(r.cites) & rule_checked],

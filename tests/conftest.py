@@ -22,6 +22,8 @@ def pytest_configure(config: pytest.Config) -> None:
     clauses = yaml.safe_load((REPO / "rulesets" / "clauses.yaml").read_text())
     for clause_id, clause in clauses.items():
         config.addinivalue_line("markers", f"{clause_id}: {clause['title']}")
+    for number, decision in yaml.safe_load((REPO / "rulesets" / "decisions.yaml").read_text()).items():
+        config.addinivalue_line("markers", f"decision-{number}: scenarios checking policy decision {number} ({decision['title']})")
     areas = yaml.safe_load((REPO / "rulesets" / "areas.yaml").read_text())
     for area in {a for name, spec in areas.items() for a in (name, *spec.get("includes", []))}:
         config.addinivalue_line("markers", f"area-{area.replace(' ', '_')}: scenarios of the {area} local procedure")

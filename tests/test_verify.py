@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mappa_rules.cli import main
@@ -54,6 +55,7 @@ def test_a_new_scenario_with_only_the_generic_steps_needs_no_python(tmp_path: Pa
     And the fact outcome is conviction
     And the fact offence_schedule15 is true
     And the fact sentence_type is guardianship_order
+    And the fact licence_or_order_in_force is true
     And the fact subject_to_notification_requirements is false
     And the fact disqualification_order is false
     And the fact terrorism_offence_conviction is false
@@ -95,3 +97,35 @@ def test_a_malformed_feature_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "bad.feature").write_text("Feature: x\n  Scenario: y\n    Given a case\n  this line is not gherkin\n")
     result = CliRunner().invoke(main, ["verify", "--features", str(tmp_path), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1 and "bad.feature: malformed feature: (4:3): expected" in result.output
+
+
+def test_the_traceability_report_lists_every_policy_decision_with_rules_and_scenarios(book, tmp_path: Path) -> None:
+    from mappa_rules.decisions import load_decisions
+
+    decisions = load_decisions(book)
+    assert [d.number for d in decisions] == list(range(1, 13))
+    scenarios = load_scenarios()
+    trace = traceability(book, run_scenarios(book, scenarios), scenarios, decisions)
+    rows = {row["decision"]: row for row in trace["decisions"]}
+    for number in range(1, 12):
+        assert rows[number]["rules"] or rows[number]["enforced_by"]
+        assert rows[number]["scenarios"] and rows[number]["failed"] == 0, number
+    result = CliRunner().invoke(main, ["verify", "-o", str(tmp_path)])
+    markdown = (tmp_path / "traceability.md").read_text()
+    assert "Policy decisions of 2026-11-23" in markdown
+    for number in range(1, 13):
+        assert f"Decision {number}: " in markdown
+    assert "LVL-1-BARRIER" in markdown.split("Decision 6: ")[1].split("Decision 7: ")[0]
+
+
+def test_a_decision_naming_a_rule_the_rulebook_lacks_is_refused(draft: Path) -> None:
+    from mappa_rules.decisions import load_decisions
+    from mappa_rules.errors import RulesetError
+    from mappa_rules.loader import load_rulebook
+
+    path = draft / "decisions.yaml"
+    path.write_text(path.read_text().replace("rules: [LVL-1-BARRIER]", "rules: [LVL-1-BARRIERS]"))
+    with pytest.raises(RulesetError, match="decision 6: no rule 'LVL-1-BARRIERS'"):
+        load_decisions(load_rulebook(draft))
+    result = CliRunner().invoke(main, ["verify", "--rulesets", str(draft), "-o", str(draft / "out")])
+    assert result.exit_code == 2 and "decision 6: no rule 'LVL-1-BARRIERS'" in result.output
