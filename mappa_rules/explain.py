@@ -52,6 +52,9 @@ def explain(ev: Evaluation) -> dict[str, Any]:
         label = book.derived[name].outcome if name in book.derived else INVALID
         rules = _invalid_rules(book) if name == INVALID else book.setters(name)
         _collect_missing(ev, rules, label, missing, set())
+    for name in dict.fromkeys(a.derived for a in ev.ambiguities):  # an open outcome may have more candidates
+        widening = [r for r in book.setters(name) if name in (r.then.ambiguous or {})]
+        _collect_missing(ev, widening, book.derived[name].outcome or name, missing, set())
     status = "ambiguous" if ev.ambiguities else "undetermined" if undetermined else "decided"
     fired = [_fired_entry(ev, rule) for rule in fired_rules]
     cited = sorted({cid for entry in fired for cid in entry["cites"]} | {cid for r in _unmet_rules(ev) for cid in r.cites})
@@ -137,7 +140,9 @@ def _in_scope(ev: Evaluation, name: str) -> bool:
     An outcome only another area's local procedure concludes is not this case's: it is never
     reported, rather than reported as a silent 'no'."""
     decl, setters = ev.book.derived[name], ev.book.setters(name)
-    applicable = [rule for rule in setters if ev.book.applies_in(rule, ev.case.area)]
+    # only rules that conclude a value bring an outcome into scope: an ambiguity rule alone never
+    # makes its outcome a silent "no" where the procedure that answers it is not encoded
+    applicable = [rule for rule in setters if name in rule.sets and ev.book.applies_in(rule, ev.case.area)]
     if setters and not applicable:
         return False
     if decl.required == "always":

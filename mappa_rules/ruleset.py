@@ -31,6 +31,9 @@ class FactSpec(_Strict):
 
     type: Literal["bool", "enum", "int", "number", "date", "text"]
     meaning: str
+    label: str | None = None  # the fact in plain words, as a person reads it ("Custodial term (months)")
+    question: str | None = None  # how a person is asked for it ("How long was the custodial term, in months?")
+    proposal: bool = False  # a decision the case asks the rules to check: never asked; absent means nothing to check
     values: list[str] | None = None
     min: float | None = None
     max: float | None = None
@@ -316,10 +319,11 @@ class Rulebook:
         return list(dict.fromkeys(r.area for r in self.rules if r.area))
 
     def applies_in(self, rule: Rule, area: str | None) -> bool:
-        """Whether a rule can apply in an area: national rules anywhere, a local procedure only in its areas."""
-        if rule.area is None:
+        """Whether a rule can apply in an area: national rules anywhere, a local procedure only in its
+        areas (and possibly anywhere while the area is not given: the area is then a question)."""
+        if rule.area is None or area is None:
             return True
-        return area is not None and area in (rule.area, *self.areas[rule.area].includes)
+        return area in (rule.area, *self.areas[rule.area].includes)
 
     def local_areas(self) -> list[str]:
         """Areas with a local procedure among these rules, each with the areas it covers."""

@@ -293,7 +293,9 @@ def test_short_notice_reply_slip_and_children_details(process) -> None:
                      short_notice_meeting=True, spoc_telephoned=False, reply_slip_included=False,
                      children_at_risk_details_included=False)
     assert steps(result) == ["SPOC-1.liverpool", "SPOC-5", "SPOC-2", "SPOC-3"]
-    assert "reply slip" in result["outcomes"]["invalid_reason"] and "children at risk" in result["outcomes"]["invalid_reason"]
+    # "should", as the procedure says: steps to take, not a rejection (decision 8)
+    assert "invalid_reason" not in result["outcomes"]
+    assert "reply slip" in result["next_steps"][3]["step"] and "children at risk" in result["next_steps"][2]["step"]
     assert "SPOC-7" in fired(result)
 
 
@@ -319,7 +321,7 @@ def test_short_notice_with_the_spoc_telephoned_follows_the_procedure(process) ->
     result = process("meeting_notice", "Liverpool", **{**NOTICE, "short_notice_meeting": True}, spoc_telephoned=True,
                      spoc_notification_date="2027-01-04")
     assert result["outcomes"]["spoc_notice_compliant"] is True and result["outcomes"]["within_deadline"] is False
-    assert "SPOC-4.late" not in fired(result) and "SPOC-5" not in steps(result)
+    assert "SPOC-4.late" not in fired(result) and "SPOC-4.written-late" in fired(result)
     assert "follows the SPOC procedure" in next(f["because"] for f in result["fired"] if f["rule"] == "SPOC-5.telephoned")
 
 
@@ -327,6 +329,26 @@ def test_short_notice_without_saying_whether_the_spoc_was_telephoned_asks(proces
     result = process("meeting_notice", "Wirral", **{**NOTICE, "short_notice_meeting": True}, spoc_notification_date="2027-01-04")
     assert "spoc_notice_compliant" in result["undetermined"]
     assert "spoc_telephoned" in [m["fact"] for m in result["missing_facts"]]
+    # what is certain either way is answered, and the step to telephone is given
+    assert (result["outcomes"]["deadline"], result["outcomes"]["within_deadline"]) == ("2026-12-25", False)
+    assert "SPOC-5" in steps(result)
+
+
+def test_an_ambiguity_alone_never_brings_an_outcome_in_as_a_silent_no(process) -> None:
+    """Outside Merseyside with no imminent risk, 'escalate the same working day' is not reported at all."""
+    result = process("disagreement", "Telford", issue_type="rosh_disagreement", imminent_risk_of_serious_harm=False)
+    assert "escalate_same_working_day" not in result["outcomes"] and result["undetermined"] == []
+
+
+def test_an_open_category_asks_for_the_fact_that_could_add_a_candidate(process, book) -> None:
+    """Registered, a Category 2 sentence, a terrorist connection, the kind of offence not given: open between 1
+    and 4, and offence_type is asked for the category (a violent offence would add Category 2)."""
+    result = process("case", None, **{**NEUTRAL, "subject_to_notification_requirements": True, "outcome": "conviction",
+                                      "offence_schedule15": True, "sentence_type": "immediate_custody", "custody_months": 24,
+                                      "licence_or_order_in_force": True, "terrorist_connection_found_by_court": True})
+    assert [a["candidates"] for a in result["ambiguities"]] == [[1, 4]]
+    offence_type = next(m for m in result["missing_facts"] if m["fact"] == "offence_type")
+    assert "category" in offence_type["for"]
 
 
 # --- Kinds -----------------------------------------------------------------------------------------
