@@ -61,3 +61,11 @@ def test_every_clause_is_encoded_or_says_what_enforces_it(book) -> None:
     cited = {cid for r in book.rules for cid in r.cites} | {cid for c in book.computed.values() for cid in c.cites}
     for cid, clause in book.clauses.items():
         assert cid in cited or clause.enforced_by, f"{cid} is cited by no rule and declares nothing that enforces it"
+
+
+def test_every_fact_has_a_plain_label_and_a_question(book) -> None:
+    """A person never reads a fact id: each fact has a label, and the question that asks for it."""
+    for name, spec in book.facts.items():
+        assert spec.label and "_" not in spec.label, name
+        assert spec.question and "?" in spec.question and "_" not in spec.question, name
+    assert {name for name, spec in book.facts.items() if spec.proposal} == {"category", "proposed_level"}
