@@ -159,6 +159,63 @@ class Diagram:
 
         yield from walk(node, {})
 
+    def reachable(self, nodes: Sequence[Node], allowed: Sequence[frozenset[int] | None]) -> list[list[Any]]:
+        """For each function in `nodes`, the distinct terminal values it can take when variable i takes
+        only the value positions in `allowed[i]` (None: any value). One walk shares the nodes of all."""
+        memo: dict[Node, frozenset[Node]] = {}
+        level_of, children, depth = self._level, self._children, self.depth
+
+        def walk(n: Node) -> frozenset[Node]:
+            hit = memo.get(n)
+            if hit is not None:
+                return hit
+            level = level_of[n]
+            if level == depth:
+                found = frozenset((n,))
+            else:
+                kids = children[n]
+                positions = allowed[level]
+                chosen = kids if positions is None else [kids[i] for i in positions]
+                found = frozenset().union(*(walk(k) for k in dict.fromkeys(chosen)))
+            memo[n] = found
+            return found
+
+        return [[self._value[t] for t in sorted(walk(n))] for n in nodes]
+
+    def paths(self, node: Node, allowed: Sequence[frozenset[int] | None], wanted: Callable[[Any], bool],
+              limit: int) -> Iterator[tuple[dict[int, int], Any]]:
+        """Up to `limit` paths to a wanted terminal within `allowed`: the positions tested on the way, and the terminal."""
+        reaches: dict[Node, bool] = {}
+
+        def reachable(n: Node) -> bool:
+            if n not in reaches:
+                if self.is_terminal(n):
+                    reaches[n] = wanted(self._value[n])
+                else:
+                    positions = allowed[self._level[n]]
+                    kids = self._children[n] if positions is None else [self._children[n][i] for i in positions]
+                    reaches[n] = any(reachable(k) for k in kids)
+            return reaches[n]
+
+        found = 0
+
+        def walk(n: Node, path: dict[int, int]) -> Iterator[tuple[dict[int, int], Any]]:
+            nonlocal found
+            if found >= limit or not reachable(n):
+                return
+            if self.is_terminal(n):
+                found += 1
+                yield dict(path), self._value[n]
+                return
+            level = self._level[n]
+            positions = allowed[level]
+            for at in (range(len(self._children[n])) if positions is None else sorted(positions)):
+                path[level] = at
+                yield from walk(self._children[n][at], path)
+                del path[level]
+
+        yield from walk(node, {})
+
     def terminals(self, node: Node) -> list[Any]:
         """The distinct terminal values the function can take, in the order first met."""
         seen: dict[Node, None] = {}

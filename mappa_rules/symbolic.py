@@ -144,7 +144,7 @@ class Symbolic:
                 options = [value for value, _ in found.values()]
                 if len(options) == 1:
                     return State("set", options[0])
-                return State("set", ("earliest of",) + tuple(sorted(str(v) for v in options)))
+                return State("set", ("earliest of",) + tuple(sorted(options, key=repr)))
             if len(found) > 1:
                 pairs = tuple((_as_tuple(value), tuple(ids)) for value, ids in found.values())
                 return State("conflict", values=pairs, rules=tuple(i for _, ids in pairs for i in ids))

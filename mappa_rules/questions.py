@@ -1,0 +1,224 @@
+"""The questions worth asking next: which unknown facts can still change an answer, and in what order.
+
+For every fact the case does not give, each possible answer is tried on the completion diagrams:
+- `decides`: some answer changes a firm or provisional value, or settles an outcome that needs an
+  answer (gives it a value or makes it open), or narrows what it can still be;
+- `confirms`: no answer changes a value; some answer can only turn a provisional value open (the
+  other answers leave it as it is, or make it firm);
+- a fact no answer changes is not asked: it is listed in `not_asked`, with why.
+Questions are ordered deciding first, then by how well the answers split what is still
+reachable (the fewest reachable answers left, on average over the possible answers), then in
+vocabulary order, so the same case always gives the same questions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mappa_rules.evaluator import Evaluation
+from mappa_rules.firmness import FIRM, NEEDS_ANSWER, OPEN, PROVISIONAL, CompletionSpace, Firmness, classify, to_json_value
+from mappa_rules.space import Given, Variable
+
+UNCERTAIN = "uncertain"
+DECIDES, CONFIRMS = "decides", "confirms"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One fact worth asking, what each answer would do, and how good a question it is."""
+
+    fact: str
+    effect: str
+    outcomes: tuple[str, ...]
+    follows: dict[Any, dict[str, Any]]
+    spread: float
+
+    def order(self, position: int) -> tuple:
+        return (self.effect != DECIDES, self.spread, position)
+
+
+def analyse(ev: Evaluation, space: CompletionSpace, allowed: list, firm: dict[str, Firmness],
+            uncertain: frozenset[str] = frozenset()) -> tuple[list[Question], dict[str, str]]:
+    """Every useful question in the order to ask them, and the facts not worth asking with why."""
+    current_open = {name: (f.candidates if f.firmness == OPEN else None) for name, f in firm.items()}
+    questions: list[tuple[int, Question]] = []
+    not_asked: dict[str, str] = {}
+    tested = _tested_levels(space, allowed)
+    unknown = space.unknown(ev)
+    reached = space.reachable(allowed, unknown)
+    for level, variable in enumerate(space.variables):
+        positions = allowed[level]
+        name = variable.name
+        if variable.computed_from or name not in unknown:
+            continue
+        if name in uncertain:
+            not_asked[name] = "asked: not known"
+            continue
+        if variable.fact_type == "date":
+            date = _date_question(space, level, variable, tested, reached, firm)
+            if date is None:
+                not_asked[name] = "no answer to it changes any outcome on the facts given so far"
+            else:
+                questions.append((level, date))
+            continue
+        if positions is None or len(positions) < 2:
+            continue
+        if level not in tested:
+            not_asked[name] = "no answer to it changes any outcome on the facts given so far"
+            continue
+        question = _question(ev, space, allowed, firm, current_open, level, variable, unknown - {name})
+        if question is None:
+            not_asked[name] = "no answer to it changes any outcome on the facts given so far"
+        else:
+            questions.append((level, question))
+    ordered = [q for _, q in sorted(questions, key=lambda item: item[1].order(item[0]))]
+    return ordered, not_asked
+
+
+def _question(ev: Evaluation, space: CompletionSpace, allowed: list, firm: dict[str, Firmness],
+              current_open: dict[str, Any], level: int, variable: Variable, free: set[str]) -> Question | None:
+    decides, confirms, touched = False, False, []
+    follows: dict[Any, dict[str, Any]] = {}
+    remaining, possible = 0, 0
+    for at in sorted(allowed[level]):
+        narrowed = [frozenset({at}) if lv == level else positions for lv, positions in enumerate(allowed)]
+        reached = space.reachable(narrowed, free)
+        if not any(reached.values()):
+            continue  # this answer contradicts the facts given (VAL-3): not a possible answer
+        possible += 1
+        after: dict[str, Firmness] = {}
+        for name, results in reached.items():
+            after[name] = classify(name, results, current_open.get(name))
+        changed: dict[str, Any] = {}
+        for name, before in firm.items():
+            now = after[name]
+            remaining += len({r.answer if not r.doubt else ("doubt",) for r in now.reachable})
+            if _same(before, now):
+                continue
+            if before.firmness == NEEDS_ANSWER and now.firmness != NEEDS_ANSWER:
+                decides = True
+            elif before.firmness in (FIRM, PROVISIONAL) and now.firmness in (FIRM, PROVISIONAL) and _value(before) != _value(now):
+                decides = True
+            elif before.firmness == PROVISIONAL and now.firmness in (OPEN, NEEDS_ANSWER):
+                confirms = True
+            elif before.firmness == NEEDS_ANSWER:
+                pass  # still needs an answer, with fewer left: counted in the spread
+            if now.firmness != before.firmness or _value(before) != _value(now):
+                changed[_label(ev, name)] = _summary(now)
+                touched.append(_label(ev, name))
+        if changed:
+            follows[_answer_key(variable, at)] = changed
+    outcomes = tuple(dict.fromkeys(touched))
+    if not outcomes or possible < 2:
+        return None
+    if not confirms:
+        decides = True  # it settles, changes, or narrows what an outcome that needs an answer can still be
+    return Question(variable.name, DECIDES if decides else CONFIRMS, outcomes, follows, remaining / possible)
+
+
+def _date_question(space: CompletionSpace, level: int, variable: Variable, tested: set[int],
+                   reached: dict[str, list[Any]], firm: dict[str, Firmness]) -> Question | None:
+    """A date the case does not give: worth asking when an answer is that date, or is computed from it,
+    or when whether a yes/no computed from it holds can change an outcome."""
+    name = variable.name
+    computes = any(v.computed_from and name in v.computed_from and lv in tested for lv, v in enumerate(space.variables))
+    outcomes = [out for out, results in reached.items()
+                if any(r.how == "value" and isinstance(r.value, tuple) and r.value[:1] == ("unpinned",)
+                       and name in repr(r.value) for r in results)]
+    if computes:
+        outcomes += [out for out, f in firm.items() if f.firmness == NEEDS_ANSWER and out not in outcomes]
+    if not outcomes:
+        return None
+    labels = tuple(space.book.derived[o].outcome or o if o in space.book.derived else o for o in outcomes)
+    return Question(name, DECIDES, labels, {}, 1.0)
+
+
+def _tested_levels(space: CompletionSpace, allowed: list) -> set[int]:
+    """The variables some node reachable within `allowed` still tests: only these can change anything."""
+    d = space.symbolic.diagram
+    seen: set[int] = set()
+    levels: set[int] = set()
+    stack = list(space.roots.values())
+    while stack:
+        node = stack.pop()
+        if node in seen or d.is_terminal(node):
+            continue
+        seen.add(node)
+        level = d._level[node]
+        positions = allowed[level]
+        kids = d._children[node] if positions is None else [d._children[node][i] for i in positions]
+        if len(set(kids)) > 1:
+            levels.add(level)
+        stack.extend(kids)
+    return levels
+
+
+def _same(before: Firmness, now: Firmness) -> bool:
+    return before.firmness == now.firmness and _value(before) == _value(now) and \
+        sorted(map(repr, before.reachable)) == sorted(map(repr, now.reachable))
+
+
+def _value(f: Firmness) -> Any:
+    return repr(f.value) if f.firmness in (FIRM, PROVISIONAL) else None
+
+
+def _label(ev: Evaluation, name: str) -> str:
+    return ev.book.derived[name].outcome or name if name in ev.book.derived else name
+
+
+def _summary(f: Firmness) -> dict[str, Any]:
+    out: dict[str, Any] = {"firmness": f.firmness}
+    if f.firmness in (FIRM, PROVISIONAL):
+        out["value"] = to_json_value(f.value) if f.applies else None
+        if not f.applies:
+            out["applies"] = False
+    elif f.firmness == OPEN:
+        out["candidates"] = [to_json_value(c) for c in f.candidates]
+    return out
+
+
+def _answer_key(variable: Variable, at: int) -> Any:
+    """An answer as the `if` of a question shows it: the value, or words where it stands for a range."""
+    value = variable.values[at]
+    if value is None:
+        return "none"
+    if isinstance(value, Given) or (variable.fact_type == "number" and not isinstance(value, bool)):
+        return variable.label(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def answers_allowed(variable: Variable, spec: Any) -> list[Any] | dict[str, Any]:
+    """What a person may answer: the values (and 'uncertain'), or the kind of value expected."""
+    if spec.type == "bool":
+        return [True, False, UNCERTAIN]
+    if spec.type == "enum":
+        return [*(spec.values or []), UNCERTAIN]
+    if spec.type in ("int", "number"):
+        if spec.type == "int" and spec.min is not None and spec.max is not None and spec.max - spec.min < 16:
+            values: list[Any] = list(range(int(spec.min), int(spec.max) + 1))
+            return [*values, *([None] if spec.nullable else []), UNCERTAIN]
+        return {"type": spec.type, "min": spec.min, "max": spec.max, "nullable": spec.nullable, "or": UNCERTAIN}
+    if spec.type == "date":
+        return {"type": "date", "format": "YYYY-MM-DD", "nullable": spec.nullable, "or": UNCERTAIN}
+    return {"type": "text", "examples": [v for v in variable.values if isinstance(v, str)], "or": UNCERTAIN}
+
+
+def as_json(ev: Evaluation, space: CompletionSpace, question: Question) -> dict[str, Any]:
+    """A question as the result's `next_question` / `questions` entries show it."""
+    spec = ev.book.facts[question.fact]
+    variable = space.variables[space.levels[question.fact]]
+    return {
+        "fact": question.fact,
+        "label": spec.label,
+        "question": spec.question or spec.meaning,
+        "answers_allowed": answers_allowed(variable, spec),
+        "effect": question.effect,
+        "outcomes": list(question.outcomes),
+        "if": {str(k) if not isinstance(k, str) else k: v for k, v in question.follows.items()},
+    }
+
+
+__all__ = ["CONFIRMS", "DECIDES", "UNCERTAIN", "Question", "analyse", "answers_allowed", "as_json"]
