@@ -47,16 +47,18 @@ class Counts:
 
     read: int = 0
     decided: int = 0
+    provisional: int = 0
     ambiguous: int = 0
     undetermined: int = 0
     invalid: int = 0
 
     @property
     def results(self) -> int:
-        return self.decided + self.ambiguous + self.undetermined
+        return self.decided + self.provisional + self.ambiguous + self.undetermined
 
     def line(self) -> str:
-        return (f"read {self.read}: {self.decided} decided, {self.ambiguous} ambiguous, {self.undetermined} undetermined, "
+        return (f"read {self.read}: {self.decided} decided, {self.provisional} provisional, {self.ambiguous} ambiguous, "
+                f"{self.undetermined} undetermined, "
                 f"{self.invalid} invalid (results {self.results} + errors {self.invalid} = {self.results + self.invalid})")
 
 

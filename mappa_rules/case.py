@@ -17,6 +17,7 @@ from mappa_rules.errors import CaseError
 from mappa_rules.ruleset import FactSpec, Rulebook
 
 TOP_LEVEL_FIELDS = ("kind", "case_id", "area", "as_of", "facts")
+UNCERTAIN = "uncertain"  # a fact asked about that nobody knows: given as this word, for any fact
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Case:
     as_of: dt.date | None
     facts: dict[str, Any] = field(default_factory=dict)
     source: str = "<case>"
+    uncertain: frozenset[str] = frozenset()  # asked, and nobody knows: unknown, never asked again
 
 
 def read_case(path: str | Path, book: Rulebook) -> Case:
@@ -70,6 +72,9 @@ def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:
     facts_raw = envelope.facts if envelope.facts is not None else {}
     if not isinstance(facts_raw, dict):
         raise CaseError(source, "facts", "must be a mapping of fact names to values", ("VAL-2",))
+    uncertain = frozenset(name for name, value in facts_raw.items() if value == UNCERTAIN and name in book.facts
+                          and not book.facts[name].top_level and UNCERTAIN not in (book.facts[name].values or ()))
+    facts_raw = {name: value for name, value in facts_raw.items() if name not in uncertain}
     for name in facts_raw:
         if name in book.facts and book.facts[name].top_level or name in TOP_LEVEL_FIELDS:
             raise CaseError(source, f"facts.{name}", f"'{name}' belongs at the top level of the case file, beside 'facts'", ("VAL-2",))
@@ -92,7 +97,12 @@ def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:
     facts = {name: _keep_whole(facts_raw[name], getattr(validated, name)) for name in facts_raw}
     case_id = envelope.case_id if envelope.case_id is None else str(envelope.case_id)
     area = _canonical_area(envelope.area, book)
-    return Case(kind=envelope.kind, case_id=case_id, area=area, as_of=envelope.as_of, facts=facts, source=source)
+    for name in uncertain:
+        if name not in used:
+            reason = f"not used by a '{envelope.kind}': its rules read other facts (see `mappa schema` and `mappa rules`)"
+            raise CaseError(source, f"facts.{name}", reason, ("VAL-2",))
+    return Case(kind=envelope.kind, case_id=case_id, area=area, as_of=envelope.as_of, facts=facts, source=source,
+                uncertain=uncertain)
 
 
 def _retired_reason(book: Rulebook, name: str) -> str:
@@ -170,7 +180,7 @@ def _annotation(spec: FactSpec) -> Any:
         base = Annotated[float, Field(strict=True, ge=spec.min, le=spec.max, allow_inf_nan=False)]
     else:
         base = IsoDate
-    return Optional[base]
+    return Optional[Union[base, Literal["uncertain"]]]
 
 
 def _case_error(exc: ValidationError, source: str, prefix: str) -> CaseError:

@@ -14,7 +14,9 @@ class CaseloadCollector:
 
     def __init__(self) -> None:
         self.assessed = 0
-        self.statuses = {"decided": 0, "ambiguous": 0, "undetermined": 0}
+        self.statuses = {"decided": 0, "provisional": 0, "ambiguous": 0, "undetermined": 0}
+        self.firmness: dict[str, dict[str, int]] = {}
+        self.blocking: dict[str, dict[str, Any]] = {}
         self.by_category: dict[str, int] = {}
         self.by_level: dict[str, int] = {}
         self.ambiguous: list[dict[str, Any]] = []
@@ -30,6 +32,15 @@ class CaseloadCollector:
             value = _bucket(result, key)
             if value is not None:
                 counts[value] = counts.get(value, 0) + 1
+        for key, answer in result.get("answers", {}).items():
+            if answer["in_scope"]:
+                counts = self.firmness.setdefault(key, {"firm": 0, "provisional": 0, "open": 0, "needs_answer": 0})
+                counts[answer["firmness"]] += 1
+        question = result.get("next_question")
+        if question and result["status"] != "decided":
+            entry = self.blocking.setdefault(question["fact"], {"fact": question["fact"], "label": question.get("label"),
+                                                                "question": question["question"], "cases": 0})
+            entry["cases"] += 1
         slim = {"case_id": result["case_id"], "ambiguities": result["ambiguities"], "undetermined": result["undetermined"],
                 "missing_facts": [{"fact": m["fact"]} for m in result["missing_facts"]]}
         if result["status"] == "ambiguous":
@@ -44,6 +55,8 @@ class CaseloadCollector:
             "statuses": self.statuses, "by_category": dict(sorted(self.by_category.items())),
             "by_level": dict(sorted(self.by_level.items())), "ambiguous": self.ambiguous,
             "undetermined": self.undetermined, "errors": errors, "rulesets": sorted(self.rulesets),
+            "firmness": dict(sorted(self.firmness.items())),
+            "blocking_questions": sorted(self.blocking.values(), key=lambda e: (-e["cases"], e["fact"]))[:10],
         }
 
     def render(self, fmt: str, errors: list[dict[str, Any]]) -> str:

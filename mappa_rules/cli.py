@@ -88,6 +88,80 @@ def write(text: str, output: Path | None) -> None:
         raise MappaError(f"{output}: cannot be written: {exc.strerror}") from None
 
 
+@main.command("interview")
+@click.argument("case_file", required=False, metavar="[CASE|-]",
+                type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@click.option("--kind", type=str, default=None, help="What the interview is about (default: the case file's kind, or case).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the completed case file here (YAML, loadable by mappa assess).")
+@click.option("--confirm", is_flag=True, help="Also ask what can only confirm an answer, and every fact not yet given.")
+@RULESETS_OPTION
+@reports_errors
+def interview_command(case_file: str | None, kind: str | None, output: Path | None, confirm: bool,
+                      rulesets_dir: Path | None) -> None:
+    """Ask the one question that matters next, until every answer is firm (or you stop); then write
+    the completed case file and print the report."""
+    from mappa_rules.interview import Interview, answer_lines, choices
+    from mappa_rules.outputs import refuse_overwriting, write_atomically
+
+    refuse_overwriting([case_file] if case_file and case_file != "-" else [], [output] if output else [])
+    library = load_library(rulesets_dir)
+    data: dict[str, Any] = read_document(case_file)[0] if case_file else {}
+    if case_file == "-":
+        _answers_from_the_terminal()
+    interview = Interview.start(library, data, kind, confirm)
+    asked, changed = 0, True
+    while True:
+        if changed:
+            click.echo("\n".join(["", *answer_lines(interview.result())]))
+        question = interview.next_question()
+        if question is None:
+            click.echo("\nNothing more to ask: every answer the case asks for is as firm as the facts can make it.")
+            break
+        prompt = f"\nQ{asked + 1}. {question['question']}\n   ({choices(interview.book, question)})"
+        try:
+            text = click.prompt(prompt, prompt_suffix="\n> ", default="", show_default=False).strip()
+        except click.Abort:
+            click.echo("")
+            break
+        changed = False
+        if not text:
+            continue
+        if text.lower() == "stop":
+            break
+        if text.lower() == "back":
+            undone = interview.back()
+            click.echo(f"  Undone: {interview.book.facts[undone].label}." if undone else "  Nothing to undo.")
+            asked, changed = (asked - 1, True) if undone else (asked, False)
+            continue
+        try:
+            interview.answer(question["fact"], text)
+        except MappaError as exc:
+            click.echo(f"  Not accepted: {getattr(exc, 'reason', exc)}. Please answer again.")
+            continue
+        asked, changed = asked + 1, True
+    if output is not None:
+        write_atomically(output, yaml_document(interview.document()))
+        click.echo(f"\nCompleted case file written to {output}")
+    book = interview.book
+    click.echo(render(interview.result(), "text", clause_texts={cid: c.text for cid, c in book.clauses.items()}), nl=False)
+
+
+def yaml_document(data: dict[str, Any]) -> str:
+    """A case document as YAML, in the order a person writes it."""
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _answers_from_the_terminal() -> None:
+    """With the case on standard input, the answers come from the terminal."""
+    try:
+        sys.stdin = open("/dev/tty", encoding="utf-8")  # noqa: SIM115 - kept for the whole interview
+    except OSError:
+        raise MappaError("the case came on standard input, and there is no terminal to answer the questions on") from None
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @RULESETS_OPTION

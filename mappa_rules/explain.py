@@ -18,13 +18,16 @@ from mappa_rules.ruleset import Rule, Rulebook
 INVALID = "invalid_reason"
 
 
-def assess(case: Case, book: Rulebook, convention: str | None = None) -> dict[str, Any]:
-    """Evaluate a case and explain the answer (`convention`: see `calendar.CONVENTIONS`)."""
-    return explain(run(case, book, convention))
+def assess(case: Case, book: Rulebook, convention: str | None = None, firmness: bool = True) -> dict[str, Any]:
+    """Evaluate a case and explain the answer (`convention`: see `calendar.CONVENTIONS`).
+
+    With `firmness` (the default) the result also says how firm each answer is on the facts given
+    and which questions could still change it (`answers.guide`)."""
+    return explain(run(case, book, convention), firmness)
 
 
-def explain(ev: Evaluation) -> dict[str, Any]:
-    """The result object of one evaluation."""
+def explain(ev: Evaluation, firmness: bool = False) -> dict[str, Any]:
+    """The result object of one evaluation (with `firmness`: answers, status and questions too)."""
     book, known = ev.book, ev.known
     outcomes: dict[str, Any] = {}
     undetermined: list[str] = []
@@ -90,6 +93,12 @@ def explain(ev: Evaluation) -> dict[str, Any]:
     local = _local_procedure(ev)
     if local:
         result["local_procedure"] = local
+    if ev.case.uncertain:
+        result["uncertain"] = sorted(ev.case.uncertain)
+    if firmness:
+        from mappa_rules.answers import guide
+
+        guide(ev, result)
     return result
 
 

@@ -17,15 +17,19 @@ outcomes still reachable.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
 from mappa_rules import conditions
-from mappa_rules.diagram import Node, key_of
+from mappa_rules.diagram import Diagram, Node, key_of
 from mappa_rules.evaluator import Evaluation
 from mappa_rules.ruleset import Rule, Rulebook
-from mappa_rules.space import MISSING, Given, Variable
+from mappa_rules.space import MISSING, Given, Variable, input_space
 from mappa_rules.symbolic import State, Symbolic
 
 FIRM, PROVISIONAL, OPEN, NEEDS_ANSWER = "firm", "provisional", "open", "needs_answer"
@@ -81,23 +85,100 @@ class Firmness:
 
 
 class CompletionSpace:
-    """The diagrams of one kind's outcomes over every combination of its facts (built once, then reused)."""
+    """The diagrams of one kind's outcomes over every combination of its facts (built once, then reused).
 
-    def __init__(self, book: Rulebook) -> None:
+    `CompletionSpace(book)` builds them (about a second for a `case`); `stored(book)` reads them from
+    the cache folder when an earlier run wrote them for the same rulebook and code, else builds and
+    writes them there."""
+
+    def __init__(self, book: Rulebook, build: bool = True) -> None:
         self.book = book
-        self.symbolic = Symbolic(book)
-        self.variables: tuple[Variable, ...] = self.symbolic.space.variables
+        self.variables: tuple[Variable, ...] = input_space(book).variables
         self.levels = {v.name: i for i, v in enumerate(self.variables)}
         self.outcomes = [name for name, d in book.derived.items() if d.outcome is not None]
+        self._atoms = {name: [a for r in book.rules for a in conditions.atoms(r.when) if a.fact == name] for name in self.levels}
+        if build:
+            self._build()
+
+    def _build(self) -> None:
+        book = self.book
+        self.symbolic = Symbolic(book)
+        self.diagram = self.symbolic.diagram
         refusals = [self.symbolic.fires(r) for r in book.rules if r.then.reject]
         self.refused = self.symbolic.any_of(refusals)
-        self.roots: dict[str, Node] = {name: self._result(name) for name in self.outcomes}
+        self.roots: dict[str, Node] = {name: self._result(name, self.refused) for name in self.outcomes}
         if any(r.then.invalid for r in book.rules):
             self.roots[INVALID] = self._invalid()
-        self._atoms = {name: [a for r in book.rules for a in conditions.atoms(r.when) if a.fact == name] for name in self.levels}
+        # the same outcomes ignoring refusals: which facts an outcome itself depends on
+        never = self.symbolic.diagram.const(False)
+        self.bare: dict[str, Node] = {name: self._result(name, never) for name in self.outcomes}
+        if INVALID in self.roots:
+            self.bare[INVALID] = self.roots[INVALID]
+
+    # --- the cache ------------------------------------------------------------------------------
+    @classmethod
+    def stored(cls, book: Rulebook) -> "CompletionSpace":
+        """The space from the cache when it holds this rulebook's (same rules, same code), else built and stored."""
+        path = _cache_path(book)
+        if path is not None and path.is_file():
+            try:
+                return cls._load(book, json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError, IndexError):
+                pass  # a stale or damaged cache file is rebuilt
+        space = cls(book)
+        if path is not None:
+            space._save(path)
+        return space
+
+    def _save(self, path: Path) -> None:
+        """Only the nodes the roots reach, renumbered; terminals as JSON data."""
+        d = self.diagram
+        order: dict[int, int] = {}
+        stack = [*self.roots.values(), *self.bare.values()]
+        while stack:
+            node = stack.pop()
+            if node in order:
+                continue
+            order[node] = len(order)
+            if not d.is_terminal(node):
+                stack.extend(d._children[node])
+        nodes = [None] * len(order)
+        for node, at in order.items():
+            nodes[at] = ["t", _encode(d.value(node))] if d.is_terminal(node) else [d._level[node], [order[c] for c in d._children[node]]]
+        data = {"rules": self.book.sha256, "kind": self.book.kind, "code": CODE_VERSION, "nodes": nodes,
+                "roots": {n: order[r] for n, r in self.roots.items()}, "bare": {n: order[r] for n, r in self.bare.items()}}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".space.", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"))
+            os.replace(temporary, path)
+        except OSError:
+            pass  # no cache folder to write to: the next run builds them again
+
+    @classmethod
+    def _load(cls, book: Rulebook, data: dict[str, Any]) -> "CompletionSpace":
+        if (data["rules"], data["kind"], data["code"]) != (book.sha256, book.kind, CODE_VERSION):
+            raise ValueError("the cache holds another rulebook")
+        space = cls(book, build=False)
+        diagram = Diagram([v.values for v in space.variables])
+        built: dict[int, Node] = {}
+
+        def build(at: int) -> Node:
+            if at in built:
+                return built[at]
+            entry = data["nodes"][at]
+            node = diagram.const(_decode(entry[1])) if entry[0] == "t" else diagram.node(entry[0], [build(c) for c in entry[1]])
+            built[at] = node
+            return node
+
+        space.diagram = diagram
+        space.roots = {name: build(at) for name, at in data["roots"].items()}
+        space.bare = {name: build(at) for name, at in data["bare"].items()}
+        return space
 
     # --- what a complete combination reports ---------------------------------------------------
-    def _result(self, name: str) -> Node:
+    def _result(self, name: str, refused: Node) -> Node:
         sym, d = self.symbolic, self.symbolic.diagram
         decl = self.book.derived[name]
         scope = self._scope(name)
@@ -123,7 +204,7 @@ class CompletionSpace:
                 return Result("value", state.value) if in_scope is True and not optional_none else Result("not_reported")
             return Result("unknown") if in_scope is True else Result("not_reported")
 
-        return d.apply(report, [self.refused, sym.state(name), scope, relevance], ("report", name))
+        return d.apply(report, [refused, sym.state(name), scope, relevance], ("report", name))
 
     def _candidate(self, value: Any) -> Any:
         """An ambiguity candidate as the diagrams hold values: one taken from a date fact is that date."""
@@ -190,6 +271,7 @@ class CompletionSpace:
         if ev.case.area is not None:
             given["area"] = ev.case.area
         free = set(free)
+        silent = self.silent(set(given))
         out: list[frozenset[int] | None] = []
         for variable in self.variables:
             name = variable.name
@@ -200,7 +282,7 @@ class CompletionSpace:
                     out.append(self._real(variable))
             elif name in given and name not in free:
                 out.append(frozenset({self.locate(variable, given[name])}))
-            elif name in self.book.facts and self.book.facts[name].proposal and name not in free:
+            elif (name in silent or name in self.book.facts and self.book.facts[name].proposal) and name not in free:
                 out.append(frozenset({variable.index(MISSING)}))
             else:
                 out.append(self._real(variable))
@@ -232,11 +314,28 @@ class CompletionSpace:
                 return at
         raise KeyError(f"{variable.name}: no value of the space behaves like {value!r}")
 
-    def unknown(self, ev: Evaluation) -> set[str]:
-        """The facts this case does not give (proposals aside): a completion may give them any value."""
-        given = set(ev.case.facts) | ({"area"} if ev.case.area is not None else set())
-        return {v.name for v in self.variables if not v.computed_from and v.name not in given
+    def unknown(self, given: set[str]) -> set[str]:
+        """The facts a case that gives `given` does not give (proposals and unused alternatives aside):
+        a completion may give them any value."""
+        silent = self.silent(given)
+        return {v.name for v in self.variables if not v.computed_from and v.name not in given and v.name not in silent
                 and not (v.name in self.book.facts and self.book.facts[v.name].proposal)}
+
+    def silent(self, given: set[str]) -> dict[str, str]:
+        """Facts a completion leaves out because the case states the same thing another way (or, where it
+        states neither, would be asked the other way first), each with the fact it is an alternative to."""
+        out: dict[str, str] = {}
+        groups: dict[str, list[str]] = {}
+        for name, spec in self.book.facts.items():
+            if spec.alternative_to and name in self.levels:
+                groups.setdefault(spec.alternative_to, []).append(name)
+        for primary, others in groups.items():
+            if any(o in given for o in others):
+                if primary not in given:
+                    out[primary] = others[0]
+            else:
+                out.update({o: primary for o in others if o not in given})
+        return out
 
     def reachable(self, allowed: list[frozenset[int] | None], free: set[str] | None = None) -> dict[str, list[Result]]:
         """Every result each outcome can still give within `allowed` (refused combinations dropped).
@@ -245,7 +344,7 @@ class CompletionSpace:
         is not known yet, whatever the rules say of it: it is reported as `unpinned`, so it needs an answer.
         """
         names = list(self.roots)
-        found = self.symbolic.diagram.reachable([self.roots[n] for n in names], allowed)
+        found = self.diagram.reachable([self.roots[n] for n in names], allowed)
         free = free or set()
         out = {}
         for name, results in zip(names, found):
@@ -314,3 +413,51 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, Given):
         return value.label
     return json.loads(json.dumps(value, default=str))
+
+
+# The code the diagrams are built by: a change to any of these files makes the cache rebuild them.
+_BUILT_BY = ("firmness.py", "symbolic.py", "space.py", "diagram.py", "conditions.py", "evaluator.py", "ruleset.py", "explain.py")
+CODE_VERSION = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in _BUILT_BY)).hexdigest()[:16]
+
+
+def cache_dir() -> Path | None:
+    """Where built diagrams are kept: $MAPPA_CACHE_DIR, else the user's cache folder; none when MAPPA_CACHE_DIR is empty."""
+    chosen = os.environ.get("MAPPA_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mappa-rules"
+
+
+def _cache_path(book: Rulebook) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / f"space-{book.sha256[:24]}-{book.kind or 'case'}-{CODE_VERSION}.json"
+
+
+def _encode(value: Any) -> Any:
+    """A terminal value as JSON data."""
+    if isinstance(value, Result):
+        return {"result": [value.how, _encode(value.value), [_encode(c) for c in value.candidates], list(value.rules)]}
+    if isinstance(value, Given):
+        return {"given": [value.fact, value.label]}
+    if isinstance(value, tuple):
+        return {"tuple": [_encode(v) for v in value]}
+    if value is MISSING:
+        return {"missing": True}
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    raise TypeError(f"cannot store {value!r}")
+
+
+def _decode(data: Any) -> Any:
+    if isinstance(data, dict):
+        if "result" in data:
+            how, value, candidates, rules = data["result"]
+            return Result(how, _decode(value), tuple(_decode(c) for c in candidates), tuple(rules))
+        if "given" in data:
+            return Given(*data["given"])
+        if "tuple" in data:
+            return tuple(_decode(v) for v in data["tuple"])
+        if "missing" in data:
+            return MISSING
+    return data

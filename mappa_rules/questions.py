@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mappa_rules.evaluator import Evaluation
 from mappa_rules.firmness import FIRM, NEEDS_ANSWER, OPEN, PROVISIONAL, CompletionSpace, Firmness, classify, to_json_value
 from mappa_rules.space import Given, Variable
 
@@ -38,18 +37,28 @@ class Question:
         return (self.effect != DECIDES, self.spread, position)
 
 
-def analyse(ev: Evaluation, space: CompletionSpace, allowed: list, firm: dict[str, Firmness],
-            uncertain: frozenset[str] = frozenset()) -> tuple[list[Question], dict[str, str]]:
-    """Every useful question in the order to ask them, and the facts not worth asking with why."""
+def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[str, Firmness],
+            uncertain: frozenset[str] = frozenset(), scope: set[str] | None = None) -> tuple[list[Question], dict[str, str]]:
+    """Every useful question in the order to ask them, and the facts not worth asking with why.
+
+    Only the outcomes in `scope` (default: all) count: a question is worth asking for what the case asks."""
+    firm = {name: f for name, f in firm.items() if scope is None or name in scope}
     current_open = {name: (f.candidates if f.firmness == OPEN else None) for name, f in firm.items()}
     questions: list[tuple[int, Question]] = []
     not_asked: dict[str, str] = {}
-    tested = _tested_levels(space, allowed)
-    unknown = space.unknown(ev)
+    tested_by = {name: _tested_levels(space, allowed, [space.bare[name]]) for name in firm
+                 if firm[name].firmness != FIRM}
+    tested = set().union(*tested_by.values()) if tested_by else set()
+    book = space.book
+    unknown = space.unknown(given)
+    silent = space.silent(given)
     reached = space.reachable(allowed, unknown)
     for level, variable in enumerate(space.variables):
         positions = allowed[level]
         name = variable.name
+        if name in silent and name not in given:
+            not_asked[name] = f"an alternative to {book.facts[silent[name]].label or silent[name]}: not asked while that is"
+            continue
         if variable.computed_from or name not in unknown:
             continue
         if name in uncertain:
@@ -67,16 +76,18 @@ def analyse(ev: Evaluation, space: CompletionSpace, allowed: list, firm: dict[st
         if level not in tested:
             not_asked[name] = "no answer to it changes any outcome on the facts given so far"
             continue
-        question = _question(ev, space, allowed, firm, current_open, level, variable, unknown - {name})
+        question = _question(space, allowed, firm, current_open, level, variable, unknown - {name})
         if question is None:
-            not_asked[name] = "no answer to it changes any outcome on the facts given so far"
-        else:
-            questions.append((level, question))
+            # no single answer changes anything, but with other answers it can: still worth asking, last
+            testing = [out for out, levels in tested_by.items() if level in levels]
+            effect = CONFIRMS if all(firm[out].firmness == PROVISIONAL for out in testing) else DECIDES
+            question = Question(name, effect, tuple(_label(book, out) for out in testing), {}, float("inf"))
+        questions.append((level, question))
     ordered = [q for _, q in sorted(questions, key=lambda item: item[1].order(item[0]))]
     return ordered, not_asked
 
 
-def _question(ev: Evaluation, space: CompletionSpace, allowed: list, firm: dict[str, Firmness],
+def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness],
               current_open: dict[str, Any], level: int, variable: Variable, free: set[str]) -> Question | None:
     decides, confirms, touched = False, False, []
     follows: dict[Any, dict[str, Any]] = {}
@@ -105,8 +116,8 @@ def _question(ev: Evaluation, space: CompletionSpace, allowed: list, firm: dict[
             elif before.firmness == NEEDS_ANSWER:
                 pass  # still needs an answer, with fewer left: counted in the spread
             if now.firmness != before.firmness or _value(before) != _value(now):
-                changed[_label(ev, name)] = _summary(now)
-                touched.append(_label(ev, name))
+                changed[_label(space.book, name)] = _summary(now)
+                touched.append(_label(space.book, name))
         if changed:
             follows[_answer_key(variable, at)] = changed
     outcomes = tuple(dict.fromkeys(touched))
@@ -123,8 +134,8 @@ def _date_question(space: CompletionSpace, level: int, variable: Variable, teste
     or when whether a yes/no computed from it holds can change an outcome."""
     name = variable.name
     computes = any(v.computed_from and name in v.computed_from and lv in tested for lv, v in enumerate(space.variables))
-    outcomes = [out for out, results in reached.items()
-                if any(r.how == "value" and isinstance(r.value, tuple) and r.value[:1] == ("unpinned",)
+    outcomes = [out for out, results in reached.items() if out in firm
+                and any(r.how == "value" and isinstance(r.value, tuple) and r.value[:1] == ("unpinned",)
                        and name in repr(r.value) for r in results)]
     if computes:
         outcomes += [out for out, f in firm.items() if f.firmness == NEEDS_ANSWER and out not in outcomes]
@@ -134,23 +145,32 @@ def _date_question(space: CompletionSpace, level: int, variable: Variable, teste
     return Question(name, DECIDES, labels, {}, 1.0)
 
 
-def _tested_levels(space: CompletionSpace, allowed: list) -> set[int]:
-    """The variables some node reachable within `allowed` still tests: only these can change anything."""
-    d = space.symbolic.diagram
-    seen: set[int] = set()
+def _tested_levels(space: CompletionSpace, allowed: list, roots: list[int]) -> set[int]:
+    """The variables whose value, within `allowed`, changes what some node of `roots` can still reach:
+    only these can change an answer (alone, or with other answers)."""
+    d = space.diagram
+    reach: dict[int, frozenset[int]] = {}
     levels: set[int] = set()
-    stack = list(space.roots.values())
-    while stack:
-        node = stack.pop()
-        if node in seen or d.is_terminal(node):
-            continue
-        seen.add(node)
-        level = d._level[node]
-        positions = allowed[level]
-        kids = d._children[node] if positions is None else [d._children[node][i] for i in positions]
-        if len(set(kids)) > 1:
-            levels.add(level)
-        stack.extend(kids)
+
+    def walk(node: int) -> frozenset[int]:
+        hit = reach.get(node)
+        if hit is not None:
+            return hit
+        if d.is_terminal(node):
+            found = frozenset({node})
+        else:
+            level = d._level[node]
+            positions = allowed[level]
+            kids = d._children[node] if positions is None else [d._children[node][i] for i in positions]
+            sets = [walk(k) for k in kids]
+            if len(set(sets)) > 1:
+                levels.add(level)
+            found = frozenset().union(*sets)
+        reach[node] = found
+        return found
+
+    for root in roots:
+        walk(root)
     return levels
 
 
@@ -163,8 +183,8 @@ def _value(f: Firmness) -> Any:
     return repr(f.value) if f.firmness in (FIRM, PROVISIONAL) else None
 
 
-def _label(ev: Evaluation, name: str) -> str:
-    return ev.book.derived[name].outcome or name if name in ev.book.derived else name
+def _label(book: Any, name: str) -> str:
+    return book.derived[name].outcome or name if name in book.derived else name
 
 
 def _summary(f: Firmness) -> dict[str, Any]:
@@ -206,14 +226,18 @@ def answers_allowed(variable: Variable, spec: Any) -> list[Any] | dict[str, Any]
     return {"type": "text", "examples": [v for v in variable.values if isinstance(v, str)], "or": UNCERTAIN}
 
 
-def as_json(ev: Evaluation, space: CompletionSpace, question: Question) -> dict[str, Any]:
+def as_json(space: CompletionSpace, question: Question) -> dict[str, Any]:
     """A question as the result's `next_question` / `questions` entries show it."""
-    spec = ev.book.facts[question.fact]
+    book = space.book
+    spec = book.facts[question.fact]
     variable = space.variables[space.levels[question.fact]]
+    alternatives = [name for name, other in book.facts.items() if other.alternative_to == question.fact]
     return {
         "fact": question.fact,
         "label": spec.label,
         "question": spec.question or spec.meaning,
+        **({"or_instead": [{"fact": a, "label": book.facts[a].label, "question": book.facts[a].question}
+                           for a in alternatives]} if alternatives else {}),
         "answers_allowed": answers_allowed(variable, spec),
         "effect": question.effect,
         "outcomes": list(question.outcomes),

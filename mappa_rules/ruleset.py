@@ -34,6 +34,7 @@ class FactSpec(_Strict):
     label: str | None = None  # the fact in plain words, as a person reads it ("Custodial term (months)")
     question: str | None = None  # how a person is asked for it ("How long was the custodial term, in months?")
     proposal: bool = False  # a decision the case asks the rules to check: never asked; absent means nothing to check
+    alternative_to: str | None = None  # another way to state what that fact states (the indicators of an OASys level)
     values: list[str] | None = None
     min: float | None = None
     max: float | None = None

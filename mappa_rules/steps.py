@@ -158,7 +158,7 @@ def when_assessed(world: World) -> None:
 
 # --- Then ------------------------------------------------------------------------------------------
 
-@step(r"the status is (?P<status>decided|ambiguous|undetermined)")
+@step(r"the status is (?P<status>decided|provisional|ambiguous|undetermined)")
 def then_status(world: World, status: str) -> None:
     got = world.assessed()["status"]
     if got != status:
@@ -188,7 +188,7 @@ def then_not_eligible(world: World) -> None:
     then_outcome(world, "eligible", "false")
 
 
-@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is (?P<text>(?!open between|open only between|undetermined|not reported|computed as).+)")
+@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is (?P<text>(?!open between|open only between|undetermined|not reported|computed as|\S+ on the facts given|about |not yet known).+)")
 def then_outcome(world: World, label: str, text: str) -> None:
     key, expected = outcome_key(label), value(text)
     outcomes = world.assessed()["outcomes"]
@@ -253,6 +253,52 @@ def then_unmet(world: World, rule: str, criterion: str) -> None:
     unmet = {u["rule"]: u["unmet"] for u in world.assessed()["unmet"]}
     if not any(criterion in text for text in unmet.get(rule, [])):
         raise StepError(f"{rule} is not unmet because '{criterion}' (unmet: {unmet.get(rule)})")
+
+
+@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is (?P<text>\S+) on the facts given, (?P<firmness>firmly|provisionally)")
+def then_on_the_facts_given(world: World, label: str, text: str, firmness: str) -> None:
+    key, expected = outcome_key(label), value(text)
+    answer = world.assessed()["answers"].get(key)
+    wanted = "firm" if firmness == "firmly" else "provisional"
+    if answer is None or answer["firmness"] != wanted or str(answer["value"]) != str(expected):
+        raise StepError(f"expected {key} {expected!r} ({wanted}), got {answer and (answer['value'], answer['firmness'])}")
+
+
+@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is not yet known: it needs an answer")
+def then_needs_answer(world: World, label: str) -> None:
+    key = outcome_key(label)
+    answer = world.assessed()["answers"].get(key)
+    if answer is None or answer["firmness"] != "needs_answer":
+        raise StepError(f"expected {key} to need an answer, got {answer and answer['firmness']}")
+
+
+@step(r"it could become open only if (?P<fact>\w+) is (?P<text>.+)")
+def then_could_become_open(world: World, fact: str, text: str) -> None:
+    expected = value(text)
+    ways = [way for entry in world.assessed()["answers"].values() for way in entry["could_change_if"]]
+    if not any(way["facts"].get(fact) == expected for way in ways):
+        raise StepError(f"no way to open an answer names {fact} = {expected!r} (ways: {[w['facts'] for w in ways]})")
+
+
+@step(r"the next question is about (?P<fact>\w+)")
+def then_next_question(world: World, fact: str) -> None:
+    question = world.assessed()["next_question"]
+    if question is None or question["fact"] != fact:
+        raise StepError(f"expected the next question to be about {fact}, got {question and question['fact']}")
+
+
+@step(r"there is no question left to ask")
+def then_no_question(world: World) -> None:
+    question = world.assessed()["next_question"]
+    if question is not None:
+        raise StepError(f"expected no question left, got one about {question['fact']}")
+
+
+@step(r"(?P<fact>\w+) is not asked, because \"(?P<words>.+)\"")
+def then_not_asked(world: World, fact: str, words: str) -> None:
+    entries = {n["fact"]: n["why"] for n in world.assessed()["not_asked"]}
+    if words not in entries.get(fact, ""):
+        raise StepError(f"{fact} is not listed as not asked because '{words}' (not asked: {entries})")
 
 
 @step(r"the first advice says \"(?P<words>.+)\"")

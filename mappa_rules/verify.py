@@ -135,7 +135,7 @@ def traceability(book: Rulebook, verification: Verification, scenarios: list[Sce
             "rules": rules, "scenarios": [f"{s.file}:{s.line} {s.name}" for s in checks],
             "passed": sum(o.passed for o in ran), "failed": sum(not o.passed for o in ran),
         })
-    encoded = {cid for row in rows for cid in [row["clause"]] if row["rules"]}
+    encoded = {row["clause"] for row in rows if row["rules"] or row["declared"]}  # by rules, or by what the clause names
     rule_checked = {cid for s in scenarios for cid in s.clauses}
     return {
         "clauses": rows,

@@ -259,10 +259,13 @@ def test_a_rule_reading_offence_type_must_cite_cat_2x(draft) -> None:
         load_rulebook(draft)
 
 
-def test_category_3_without_a_risk_level_is_undetermined(run) -> None:
+def test_category_3_without_a_risk_level_is_provisional_and_asks_for_it(run) -> None:
+    """High or very high RoSH gives Category 3, medium leaves it open between 3 and none, low is refused
+    with 'needs Level 2/3' (VAL-3): Category 3 on the facts given, provisionally; the level is asked next."""
     result = run(**CAT3)
-    assert result["status"] == "undetermined"
-    assert "rosh_level" in missing(result)
+    assert result["status"] == "provisional"
+    assert result["answers"]["category"]["firmness"] == "provisional" and result["answers"]["category"]["value"] == 3
+    assert "rosh_level" in missing(result) and result["next_question"]["fact"] == "rosh_level"
 
 
 def test_category_3_by_insanity_finding_is_ambiguous(run) -> None:

@@ -91,7 +91,8 @@ def brute_force(book: Any, data: dict[str, Any]) -> dict[str, tuple[str, Any]] |
     for a in base["ambiguities"]:
         current_open.setdefault(a["outcome"], []).extend(a["candidates"])
     given = set(case.facts) | ({"area"} if case.area else set())
-    unknown = [v for v in space.variables if not v.computed_from and v.name not in given
+    silent = space.silent(given)  # an alternative the case does not use stays unstated in every completion
+    unknown = [v for v in space.variables if not v.computed_from and v.name not in given and v.name not in silent
                and not (v.name in view.facts and view.facts[v.name].proposal)]
     options = [_real_values(v) for v in unknown]
     total = 1
