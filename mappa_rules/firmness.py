@@ -97,6 +97,7 @@ class CompletionSpace:
         self.levels = {v.name: i for i, v in enumerate(self.variables)}
         self.outcomes = [name for name, d in book.derived.items() if d.outcome is not None]
         self._atoms = {name: [a for r in book.rules for a in conditions.atoms(r.when) if a.fact == name] for name in self.levels}
+        self._located: dict[Any, int] = {}
         if build:
             self._build()
 
@@ -294,6 +295,15 @@ class CompletionSpace:
 
     def locate(self, variable: Variable, value: Any) -> int:
         """The position of the space value that behaves as a case's value does under every condition."""
+        if variable.fact_type in ("date", "text"):
+            return self._locate(variable, value)  # cheap, and too many distinct values to keep
+        key = (variable.name, type(value).__name__, value)
+        found = self._located.get(key)
+        if found is None:
+            found = self._located[key] = self._locate(variable, value)
+        return found
+
+    def _locate(self, variable: Variable, value: Any) -> int:
         if value is None:
             return variable.index(None)
         if variable.fact_type == "date":
