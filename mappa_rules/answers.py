@@ -177,11 +177,19 @@ def _changes(space: CompletionSpace, allowed: list, name: str) -> list[dict[str,
         facts = {space.variables[level].name: _shown(space.variables[level], at) for level, at in sorted(fixed.items())}
         said = "; ".join(f"{book.facts[fact].label or fact}: {show(value)}" for fact, value in facts.items())
         changes.append({"facts": facts, "said": said,
-                        "becomes": {"open": [to_json_value(c) for c in dict.fromkeys(c for r in opened for c in r.candidates)]},
+                        "becomes": {"open": _ordered([to_json_value(c) for c in dict.fromkeys(c for r in opened for c in r.candidates)])},
                         "rules": rules, "cites": sorted({cid for rid in rules for cid in book.rule(rid).cites})})
         if len(changes) >= MAX_CHANGES:
             break
     return changes
+
+
+def _ordered(values: list[Any]) -> list[Any]:
+    """Candidates in their natural order where they have one (1, 2, 4), else as found."""
+    try:
+        return sorted(values)
+    except TypeError:
+        return values
 
 
 def _narrowed(allowed: list, fixed: dict[int, int]) -> list:
