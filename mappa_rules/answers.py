@@ -112,7 +112,7 @@ def _analyse(space: CompletionSpace, given: set[str], allowed: list, current_ope
 
     book = space.book
     firm: dict[str, Firmness] = {}
-    for name, results in space.reachable(allowed, space.unknown(given)).items():
+    for name, results in space.reachable(allowed, space.unknown(given, uncertain)).items():
         key = _key(book, name)
         firm[name] = classify(key, results, list(current_open[key]) if key in current_open else None)
     changes = {name: _changes(space, allowed, name) for name, f in firm.items() if f.firmness == PROVISIONAL}

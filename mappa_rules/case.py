@@ -97,7 +97,9 @@ def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:
     facts = {name: _keep_whole(facts_raw[name], getattr(validated, name)) for name in facts_raw}
     case_id = envelope.case_id if envelope.case_id is None else str(envelope.case_id)
     area = _canonical_area(envelope.area, book)
-    for name in uncertain:
+    if area is not None and area.casefold() == UNCERTAIN:  # asked which area, and nobody knows
+        area, uncertain = None, uncertain | {"area"}
+    for name in uncertain - {"area"}:
         if name not in used:
             reason = f"not used by a '{envelope.kind}': its rules read other facts (see `mappa schema` and `mappa rules`)"
             raise CaseError(source, f"facts.{name}", reason, ("VAL-2",))

@@ -94,7 +94,8 @@ def write(text: str, output: Path | None) -> None:
 @click.option("--kind", type=str, default=None, help="What the interview is about (default: the case file's kind, or case).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the completed case file here (YAML, loadable by mappa assess).")
-@click.option("--confirm", is_flag=True, help="Also ask what can only confirm an answer, and every fact not yet given.")
+@click.option("--confirm", is_flag=True,
+              help="After the questions that can change an answer, also ask every other fact not yet given.")
 @RULESETS_OPTION
 @reports_errors
 def interview_command(case_file: str | None, kind: str | None, output: Path | None, confirm: bool,

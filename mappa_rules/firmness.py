@@ -272,7 +272,7 @@ class CompletionSpace:
         if ev.case.area is not None:
             given["area"] = ev.case.area
         free = set(free)
-        silent = self.silent(set(given))
+        silent = self.silent(set(given), ev.case.uncertain)
         out: list[frozenset[int] | None] = []
         for variable in self.variables:
             name = variable.name
@@ -324,16 +324,18 @@ class CompletionSpace:
                 return at
         raise KeyError(f"{variable.name}: no value of the space behaves like {value!r}")
 
-    def unknown(self, given: set[str]) -> set[str]:
+    def unknown(self, given: set[str], uncertain: Iterable[str] = ()) -> set[str]:
         """The facts a case that gives `given` does not give (proposals and unused alternatives aside):
         a completion may give them any value."""
-        silent = self.silent(given)
+        silent = self.silent(given, uncertain)
         return {v.name for v in self.variables if not v.computed_from and v.name not in given and v.name not in silent
                 and not (v.name in self.book.facts and self.book.facts[v.name].proposal)}
 
-    def silent(self, given: set[str]) -> dict[str, str]:
+    def silent(self, given: set[str], uncertain: Iterable[str] = ()) -> dict[str, str]:
         """Facts a completion leaves out because the case states the same thing another way (or, where it
-        states neither, would be asked the other way first), each with the fact it is an alternative to."""
+        states neither, would be asked the other way first), each with the fact it is an alternative to.
+        When nobody knows the first way (`uncertain`), the other way is asked instead."""
+        uncertain = set(uncertain)
         out: dict[str, str] = {}
         groups: dict[str, list[str]] = {}
         for name, spec in self.book.facts.items():
@@ -343,6 +345,8 @@ class CompletionSpace:
             if any(o in given for o in others):
                 if primary not in given:
                     out[primary] = others[0]
+            elif primary in uncertain:
+                continue  # not known that way: the alternatives are free, and asked
             else:
                 out.update({o: primary for o in others if o not in given})
         return out
@@ -365,6 +369,10 @@ class CompletionSpace:
         if result.how == "value" and any(self._free_date(g.fact, free) for g in _givens(result.value)):
             return Result("value", ("unpinned", result.value))
         return result
+
+    def made_of(self, value: Any, date: str) -> bool:
+        """Whether a value holds a date fact, or a date computed from it."""
+        return any(g.fact == date or self._free_date(g.fact, {date}) for g in _givens(value))
 
     def _free_date(self, name: str, free: set[str]) -> bool:
         if name in self.book.computed:
@@ -417,7 +425,11 @@ def _plain(value: Any) -> Any:
 
 
 def to_json_value(value: Any) -> Any:
-    """A result value as JSON data."""
+    """A result value as JSON data (a date the case has not given yet is said so)."""
+    if isinstance(value, tuple) and value[:1] == ("unpinned",):
+        return "a date not given yet"
+    if isinstance(value, tuple) and value[:1] == ("earliest of",):
+        return "the earliest of its dates"
     if isinstance(value, tuple):
         return [to_json_value(v) for v in value]
     if isinstance(value, Given):

@@ -83,7 +83,8 @@ class Interview:
             return result["questions"][0]
         if self.confirm:
             for entry in result["not_asked"]:
-                if entry["fact"] not in self.facts and entry["why"] != "asked: not known":
+                if entry["fact"] not in self.facts and entry["why"] != "asked: not known" \
+                        and not entry["why"].startswith("an alternative to"):
                     spec = self.book.facts[entry["fact"]]
                     return {"fact": entry["fact"], "label": spec.label, "question": spec.question or spec.meaning,
                             "effect": "none", "outcomes": [], "if": {}}
@@ -92,6 +93,16 @@ class Interview:
     def answer(self, fact: str, text: str) -> None:
         """Take a person's answer to a question; a bad answer raises CaseError and changes nothing."""
         value = parse_answer(self.book, fact, text)
+        if self.book.facts[fact].top_level:  # the area is given beside the facts
+            before, self.area = self.area, (str(value).strip() or None)
+            self._result = None
+            try:
+                self.result()
+            except CaseError:
+                self.area, self._result = before, None
+                raise
+            self._history.append((fact, before if before is not None else _ABSENT))
+            return
         before = self.facts.get(fact, _ABSENT)
         self.facts[fact] = value
         self._result = None
@@ -111,6 +122,10 @@ class Interview:
         return fact
 
     def _restore(self, fact: str, before: Any) -> None:
+        if self.book.facts[fact].top_level:
+            self.area = None if before is _ABSENT else before
+            self._result = None
+            return
         if before is _ABSENT:
             self.facts.pop(fact, None)
         else:

@@ -50,8 +50,8 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
                  if firm[name].firmness != FIRM}
     tested = set().union(*tested_by.values()) if tested_by else set()
     book = space.book
-    unknown = space.unknown(given)
-    silent = space.silent(given)
+    unknown = space.unknown(given, uncertain)
+    silent = space.silent(given, uncertain)
     reached = space.reachable(allowed, unknown)
     for level, variable in enumerate(space.variables):
         positions = allowed[level]
@@ -115,7 +115,7 @@ def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness],
                 confirms = True
             elif before.firmness == NEEDS_ANSWER:
                 pass  # still needs an answer, with fewer left: counted in the spread
-            if now.firmness != before.firmness or _value(before) != _value(now):
+            if now.firmness != before.firmness or _value(before) != _value(now) or _answers(before) != _answers(now):
                 changed[_label(space.book, name)] = _summary(now)
                 touched.append(_label(space.book, name))
         if changed:
@@ -136,7 +136,7 @@ def _date_question(space: CompletionSpace, level: int, variable: Variable, teste
     computes = any(v.computed_from and name in v.computed_from and lv in tested for lv, v in enumerate(space.variables))
     outcomes = [out for out, results in reached.items() if out in firm
                 and any(r.how == "value" and isinstance(r.value, tuple) and r.value[:1] == ("unpinned",)
-                       and name in repr(r.value) for r in results)]
+                        and space.made_of(r.value, name) for r in results)]
     if computes:
         outcomes += [out for out, f in firm.items() if f.firmness == NEEDS_ANSWER and out not in outcomes]
     if not outcomes:
@@ -146,37 +146,50 @@ def _date_question(space: CompletionSpace, level: int, variable: Variable, teste
 
 
 def _tested_levels(space: CompletionSpace, allowed: list, roots: list[int]) -> set[int]:
-    """The variables whose value, within `allowed`, changes what some node of `roots` can still reach:
-    only these can change an answer (alone, or with other answers)."""
+    """The variables on which some root truly depends within `allowed`: there is a completion where
+    changing that fact alone changes the answer. Each node's function is reduced to its restriction
+    (a node whose allowed children are all the same function is that function), so a variable counts
+    only where a node of it keeps two different restricted children."""
     d = space.diagram
-    reach: dict[int, frozenset[int]] = {}
+    canon: dict[int, Any] = {}
+    interned: dict[Any, int] = {}
     levels: set[int] = set()
 
-    def walk(node: int) -> frozenset[int]:
-        hit = reach.get(node)
+    def reduce(node: int) -> int:
+        hit = canon.get(node)
         if hit is not None:
             return hit
         if d.is_terminal(node):
-            found = frozenset({node})
+            result = d.value(node)
+            key = ("t", result.how, result.answer if result.how in ("value", "not_reported") else None,
+                   tuple(map(repr, result.candidates)))
         else:
             level = d._level[node]
             positions = allowed[level]
-            kids = d._children[node] if positions is None else [d._children[node][i] for i in positions]
-            sets = [walk(k) for k in kids]
-            if len(set(sets)) > 1:
-                levels.add(level)
-            found = frozenset().union(*sets)
-        reach[node] = found
+            kids = d._children[node] if positions is None else [d._children[node][i] for i in sorted(positions)]
+            reduced = [reduce(k) for k in kids]
+            if len(set(reduced)) == 1:
+                canon[node] = reduced[0]
+                return reduced[0]
+            levels.add(level)
+            key = (level, tuple(reduced))
+        found = interned.setdefault(key, len(interned))
+        canon[node] = found
         return found
 
     for root in roots:
-        walk(root)
+        reduce(root)
     return levels
 
 
 def _same(before: Firmness, now: Firmness) -> bool:
     return before.firmness == now.firmness and _value(before) == _value(now) and \
         sorted(map(repr, before.reachable)) == sorted(map(repr, now.reachable))
+
+
+def _answers(f: Firmness) -> set[Any]:
+    """The distinct answers an outcome can still give (doubt as one)."""
+    return {r.answer if not r.doubt else ("doubt",) for r in f.reachable}
 
 
 def _value(f: Firmness) -> Any:
@@ -195,6 +208,9 @@ def _summary(f: Firmness) -> dict[str, Any]:
             out["applies"] = False
     elif f.firmness == OPEN:
         out["candidates"] = [to_json_value(c) for c in f.candidates]
+    else:  # still needs an answer: what it can still be
+        out["could_be"] = [to_json_value(r.value) if r.how == "value" else None
+                           for r in {r.answer: r for r in f.reachable if r.how in ("value", "not_reported")}.values()]
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import itertools
 import random
 from typing import Any
@@ -187,3 +188,37 @@ def test_a_plain_registered_offender_is_category_1_provisionally(run_facts=None)
 def test_the_current_ambiguity_is_open(book) -> None:
     got = by_diagram(book, {"kind": "disagreement", "area": "Cheshire", "facts": {"imminent_risk_of_serious_harm": True}})
     assert got["escalate_same_working_day"] == (OPEN, None)
+
+
+def _assessed(book, data):
+    from mappa_rules.explain import assess
+
+    return assess(case_from_data(data, book, "t"), book)
+
+
+def test_a_deadline_from_a_date_not_given_asks_for_that_date(book) -> None:
+    """Review finding: the Level 3 deadline is computed from the report date; that date is asked."""
+    result = _assessed(book, {"kind": "disagreement", "area": "Merseyside", "facts": {
+        "imminent_risk_of_serious_harm": True, "concern_date": "2026-11-23", "unresolved_after_level": 2}})
+    assert result["answers"]["deadline"]["firmness"] == "needs_answer"
+    assert result["next_question"]["fact"] == "level3_report_date"
+    assert "unpinned" not in json.dumps(result)
+
+
+def test_not_asked_never_holds_a_fact_that_alone_can_change_an_answer(book) -> None:
+    """Review finding: with only registration given, the OASys level can change the recommended level."""
+    result = _assessed(book, {"facts": {"subject_to_notification_requirements": True}})
+    assert "rosh_level" not in {n["fact"] for n in result["not_asked"]}
+    assert "rosh_level" in {q["fact"] for q in result["questions"]}
+    formal = next(q for q in result["questions"] if q["fact"] == "formal_meetings_add_value")
+    assert formal["if"]  # what each answer narrows is said
+
+
+def test_an_oasys_level_nobody_knows_lets_the_indicators_be_asked(book) -> None:
+    result = _assessed(book, {"facts": {"subject_to_notification_requirements": True, "rosh_level": "uncertain"}})
+    assert "identifiable_indicators" in {q["fact"] for q in result["questions"]}
+
+
+def test_an_area_nobody_knows_is_unknown_not_a_place(book) -> None:
+    result = _assessed(book, {"kind": "disagreement", "area": "uncertain", "facts": {"imminent_risk_of_serious_harm": True}})
+    assert result["area"] is None and result["uncertain"] == ["area"] and result["status"] != "decided"

@@ -97,3 +97,10 @@ def test_the_package_interview_is_the_same_logic_without_a_terminal(book) -> Non
     assert all(a["firmness"] in ("firm", "open") or a["firmness"] == "provisional" or not a["in_scope"]
                or any(m["effect"] == "asked: not known" for m in final["missing_facts"]) for a in final["answers"].values())
     assert parse_answer(book, "custody_months", "12") == 12 and parse_answer(book, "sentence_type", "immediate custody") == "immediate_custody"
+
+
+def test_the_area_can_be_answered_in_an_interview() -> None:
+    session = Interview.start(load_library(), {"kind": "disagreement", "facts": {"imminent_risk_of_serious_harm": True}})
+    session.answer("area", "Cheshire")
+    assert session.document()["area"] == "Cheshire" and "area" not in session.document()["facts"]
+    assert session.back() == "area" and "area" not in session.document()
