@@ -54,7 +54,7 @@ def guide(ev: Evaluation, result: dict[str, Any]) -> None:
     its `effect`, and set `status` (decided / provisional / ambiguous / undetermined) from the answers."""
     analysis = analyse_case(ev, result)
     book = ev.book
-    scope = _scope(result)
+    scope = _scope(result)  # the outcomes the case asks about, once
     found: dict[str, Any] = {}
     for name, f in analysis.firm.items():
         key = _key(book, name)
@@ -88,7 +88,8 @@ def analyse_case(ev: Evaluation, result: dict[str, Any]) -> Analysis:
     for ambiguity in result["ambiguities"]:
         seen = current_open.get(ambiguity["outcome"], ())
         current_open[ambiguity["outcome"]] = seen + tuple(c for c in ambiguity["candidates"] if c not in seen)
-    scope = frozenset(name for name in space.roots if _key(ev.book, name) in _scope(result))
+    asked_about = _scope(result)
+    scope = frozenset(name for name in space.roots if _key(ev.book, name) in asked_about)
     signature = (tuple(allowed), frozenset(given), frozenset(ev.case.uncertain), tuple(sorted(current_open.items(), key=repr)), scope)
     cache = _ANALYSES.setdefault((ev.book.sha256, ev.book.kind or "case"), OrderedDict())
     try:

@@ -134,30 +134,8 @@ class Diagram:
 
         Variables a path does not test may take any value. Paths are distinct, not disjoint in meaning.
         """
-        reaches: dict[Node, bool] = {}
-
-        def reachable(n: Node) -> bool:
-            if n not in reaches:
-                reaches[n] = wanted(self._value[n]) if self.is_terminal(n) else any(reachable(c) for c in self._children[n])
-            return reaches[n]
-
-        found = 0
-
-        def walk(n: Node, path: dict[int, Any]) -> Iterator[tuple[dict[int, Any], Any]]:
-            nonlocal found
-            if found >= limit or not reachable(n):
-                return
-            if self.is_terminal(n):
-                found += 1
-                yield dict(path), self._value[n]
-                return
-            level = self._level[n]
-            for value, child in zip(self.domains[level], self._children[n]):
-                path[level] = value
-                yield from walk(child, path)
-                del path[level]
-
-        yield from walk(node, {})
+        for path, terminal in self.paths(node, [None] * self.depth, wanted, limit):
+            yield {level: self.domains[level][at] for level, at in path.items()}, terminal
 
     def reachable(self, nodes: Sequence[Node], allowed: Sequence[frozenset[int] | None]) -> list[list[Any]]:
         """For each function in `nodes`, the distinct terminal values it can take when variable i takes

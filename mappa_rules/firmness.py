@@ -223,8 +223,9 @@ class CompletionSpace:
                                          for f in r.reads)]
 
         def applicable(area: Any, rules: Iterable[Rule]) -> bool:
-            where = None if area is MISSING or area is None else (area.label if isinstance(area, Given) else area)
-            return any(self.book.applies_in(r, where if not isinstance(area, Given) else "\0other") for r in rules)
+            # not given: may apply; any other area (Given): no area's local procedure covers it
+            where = None if area is MISSING or area is None else "\0other" if isinstance(area, Given) else area
+            return any(self.book.applies_in(r, where) for r in rules)
 
         area_level = self.levels.get("area")
         if area_level is None:
@@ -262,28 +263,27 @@ class CompletionSpace:
         return d.apply(report, args, ("report", INVALID))
 
     # --- one case ---------------------------------------------------------------------------------
-    def allowed(self, ev: Evaluation, free: Iterable[str] = ()) -> list[frozenset[int] | None]:
+    def allowed(self, ev: Evaluation) -> list[frozenset[int] | None]:
         """For each variable, the value positions a completion of this case may take.
 
         A fact the case gives is fixed; a proposal it does not make stays absent; every other fact
-        it does not give (and every fact in `free`) takes any real value, never "not given".
+        it does not give takes any real value, never "not given".
         """
         given = dict(ev.case.facts)
         if ev.case.area is not None:
             given["area"] = ev.case.area
-        free = set(free)
         silent = self.silent(set(given), ev.case.uncertain)
         out: list[frozenset[int] | None] = []
         for variable in self.variables:
             name = variable.name
             if variable.computed_from:
-                if name in ev.computed and not free & set(variable.computed_from):
+                if name in ev.computed:
                     out.append(frozenset({variable.index(ev.computed[name].value)}))
                 else:
                     out.append(self._real(variable))
-            elif name in given and name not in free:
+            elif name in given:
                 out.append(frozenset({self.locate(variable, given[name])}))
-            elif (name in silent or name in self.book.facts and self.book.facts[name].proposal) and name not in free:
+            elif name in silent or name in self.book.facts and self.book.facts[name].proposal:
                 out.append(frozenset({variable.index(MISSING)}))
             else:
                 out.append(self._real(variable))

@@ -166,13 +166,7 @@ def parse_answer(book: Rulebook, fact: str, text: str) -> Any:
     return said  # dates (ISO text) and text are checked by the case validation
 
 
-def check(library: Library, data: dict[str, Any]) -> None:
-    """Refuse a starting document that is not a valid case (one line, as for `mappa assess`)."""
-    book = library.for_data(data)
-    case_from_data(data, book, "interview")
-
-
-__all__ = ["Interview", "check", "parse_answer"]
+__all__ = ["Interview", "parse_answer"]
 
 
 def answer_lines(result: dict[str, Any]) -> list[str]:

@@ -52,7 +52,7 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
     book = space.book
     unknown = space.unknown(given, uncertain)
     silent = space.silent(given, uncertain)
-    reached = space.reachable(allowed, unknown)
+    reached = {name: f.reachable for name, f in firm.items()}  # already walked for the firmness
     for level, variable in enumerate(space.variables):
         positions = allowed[level]
         name = variable.name

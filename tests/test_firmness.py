@@ -176,10 +176,7 @@ def test_firmness_equals_brute_force_on_every_completion(book, kind, count) -> N
     assert checked >= count // 2
 
 
-def test_a_plain_registered_offender_is_category_1_provisionally(run_facts=None) -> None:
-    from mappa_rules.loader import load_rulebook
-
-    book = load_rulebook()
+def test_a_plain_registered_offender_is_category_1_provisionally(book) -> None:
     got = by_diagram(book, {"facts": {"subject_to_notification_requirements": True}})
     assert got["category"] == (PROVISIONAL, 1) and got["eligible"] == (FIRM, True)
     assert got["risk_level"][0] == "needs_answer"
