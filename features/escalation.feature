@@ -47,6 +47,7 @@ Feature: Professional disagreement - the Merseyside escalation process
     Given a disagreement in Merseyside
     And the fact imminent_risk_of_serious_harm is true
     And the fact concern_date is 2026-11-23
+    And the fact unresolved_after_level is 0
     When the disagreement is assessed
     Then the escalate same working day is true
     And the deadline is 2026-11-23

@@ -17,10 +17,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from mappa_rules.evaluator import Evaluation, show
-from mappa_rules.firmness import FIRM, INVALID, NEEDS_ANSWER, OPEN, PROVISIONAL, CompletionSpace, Firmness, Result, classify, to_json_value
+from mappa_rules.evaluator import Evaluation
+from mappa_rules.explain import add_missing
+from mappa_rules.firmness import (FIRM, NEEDS_ANSWER, OPEN, PROVISIONAL, CompletionSpace, Firmness, classify, ordered, plain_value,
+                                  reachable_answers, to_json_value)
 from mappa_rules.ruleset import Rulebook
 from mappa_rules.space import Given
+from mappa_rules.wording import condition_words
 
 MAX_CHANGES = 6  # could_change_if entries per outcome: enough to see every way, short enough to read
 MAX_PATTERNS = 20_000  # analyses kept per kind: a few KB each
@@ -61,14 +64,13 @@ def guide(ev: Evaluation, result: dict[str, Any]) -> None:
         entry: dict[str, Any] = {"firmness": f.firmness, "applies": f.applies, "in_scope": key in scope,
                                  "value": None, "candidates": [], "could_change_if": analysis.changes.get(name, [])}
         if f.firmness in (FIRM, PROVISIONAL) and f.applies:
-            entry["value"] = result["outcomes"][key] if key in result["outcomes"] else to_json_value(f.value)
-            if name == INVALID and key not in result["outcomes"]:
-                entry["value"] = [show(r) for r in f.value] if isinstance(f.value, tuple) else f.value
+            entry["value"] = result["outcomes"][key] if key in result["outcomes"] else plain_value(book, f.value)
         if f.firmness == OPEN:
-            entry["candidates"] = [to_json_value(c) for c in f.candidates]
+            entry["candidates"] = ordered([plain_value(book, c) for c in f.candidates])
         elif f.firmness == NEEDS_ANSWER:
-            entry["candidates"] = _reachable_answers(f.reachable)
+            entry["candidates"] = reachable_answers(book, name, f.reachable)
         found[key] = entry
+    _keep_firm_outcomes(ev, result, {name: _key(book, name) for name in analysis.firm}, found)
     result["answers"] = found
     result["status"] = status(found, result)
     result["questions"] = analysis.questions
@@ -124,6 +126,22 @@ def _analyse(space: CompletionSpace, given: set[str], allowed: list, current_ope
     )
 
 
+def _keep_firm_outcomes(ev: Evaluation, result: dict[str, Any], keys: dict[str, str], found: dict[str, Any]) -> None:
+    """`outcomes` holds firm values only: a value the rules reached on the facts given that a fact not
+    given could still change (or leave open) moves to `undetermined`, with the facts it waits on."""
+    opened = {a["outcome"] for a in result["ambiguities"]}
+    moved = [name for name, key in keys.items() if key in result["outcomes"] and found[key]["firmness"] != FIRM]
+    for name in moved:
+        key = keys[name]
+        del result["outcomes"][key]
+        if key not in result["undetermined"] and key not in opened:
+            result["undetermined"].append(key)
+    if moved:
+        missing = {entry["fact"]: entry for entry in result["missing_facts"]}
+        add_missing(ev, moved, missing)
+        result["missing_facts"] = [{**detail, "fact": fact} for fact, detail in missing.items()]
+
+
 def status(found: dict[str, Any], result: dict[str, Any]) -> str:
     """decided / provisional / ambiguous / undetermined, from the answers the case asks about."""
     applying = [a for a in found.values() if a["in_scope"]]
@@ -145,61 +163,58 @@ def _key(book: Rulebook, name: str) -> str:
     return book.derived[name].outcome or name if name in book.derived else name
 
 
-def _reachable_answers(results: list[Result]) -> list[Any]:
-    """The distinct values a needs_answer outcome can still take ('does not apply' as null)."""
-    seen: dict[Any, Any] = {}
-    for r in results:
-        if r.how == "value":
-            seen.setdefault(r.answer, to_json_value(r.value))
-        elif r.how == "not_reported":
-            seen.setdefault(r.answer, None)
-    return list(seen.values())
-
-
 def _changes(space: CompletionSpace, allowed: list, name: str) -> list[dict[str, Any]]:
     """Ways the unknown facts could turn a provisional value open: for each, the fewest facts that make
-    it open whatever the other unknown facts are, and what it then becomes."""
+    it open whatever the other unknown facts are (each with every value that does so), and what it then
+    becomes: open between the candidates every such completion shares (`open`), and possibly more (`or_also`)."""
     d, root, book = space.diagram, space.roots[name], space.book
     changes: list[dict[str, Any]] = []
     seen: set[tuple] = set()
     for path, _ in d.paths(root, allowed, lambda r: r.how == "open", limit=8 * MAX_CHANGES):
-        fixed = {level: at for level, at in path.items() if allowed[level] is None or len(allowed[level]) > 1}
+        fixed = {level: frozenset({at}) for level, at in path.items() if allowed[level] is None or len(allowed[level]) > 1}
         for level in sorted(fixed):  # drop every fact the change does not need
             trial = {lv: at for lv, at in fixed.items() if lv != level}
             if _always_open(d, root, allowed, trial):
                 fixed = trial
-        signature = tuple(sorted(fixed.items()))
+        for level in sorted(fixed):  # and keep every value of a fact that does the same
+            options = allowed[level] if allowed[level] is not None else frozenset(range(len(space.variables[level].values)))
+            fixed[level] = frozenset(at for at in options if _always_open(d, root, allowed, {**fixed, level: frozenset({at})}))
+        signature = tuple(sorted((level, tuple(sorted(at))) for level, at in fixed.items()))
         if signature in seen:
             continue
         seen.add(signature)
         [reached] = d.reachable([root], _narrowed(allowed, fixed))
         opened = [r for r in reached if r.how == "open"]
+        shared = [plain_value(book, c) for c in opened[0].candidates if all(_has(r.candidates, c) for r in opened)]
+        more = [plain_value(book, c) for c in dict.fromkeys(c for r in opened for c in r.candidates) if plain_value(book, c) not in shared]
         rules = list(dict.fromkeys(rid for r in opened for rid in r.rules))
-        facts = {space.variables[level].name: _shown(space.variables[level], at) for level, at in sorted(fixed.items())}
-        said = "; ".join(f"{book.facts[fact].label or fact}: {show(value)}" for fact, value in facts.items())
-        changes.append({"facts": facts, "said": said,
-                        "becomes": {"open": _ordered([to_json_value(c) for c in dict.fromkeys(c for r in opened for c in r.candidates)])},
+        facts = {space.variables[level].name: _values(space.variables[level], at) for level, at in sorted(fixed.items())}
+        words = [condition_words(book, space.variables[level], at) for level, at in sorted(fixed.items())]
+        changes.append({"facts": facts, "said": " and ".join(words),
+                        "becomes": {"open": ordered(shared), **({"or_also": ordered(more)} if more else {})},
                         "rules": rules, "cites": sorted({cid for rid in rules for cid in book.rule(rid).cites})})
         if len(changes) >= MAX_CHANGES:
             break
     return changes
 
 
-def _ordered(values: list[Any]) -> list[Any]:
-    """Candidates in their natural order where they have one (1, 2, 4), else as found."""
-    try:
-        return sorted(values)
-    except TypeError:
-        return values
+def _has(candidates: tuple[Any, ...], value: Any) -> bool:
+    return any(to_json_value(c) == to_json_value(value) for c in candidates)
 
 
-def _narrowed(allowed: list, fixed: dict[int, int]) -> list:
-    return [frozenset({fixed[level]}) if level in fixed else positions for level, positions in enumerate(allowed)]
+def _narrowed(allowed: list, fixed: dict[int, frozenset[int]]) -> list:
+    return [fixed[level] if level in fixed else positions for level, positions in enumerate(allowed)]
 
 
-def _always_open(d: Any, root: int, allowed: list, fixed: dict[int, int]) -> bool:
+def _always_open(d: Any, root: int, allowed: list, fixed: dict[int, frozenset[int]]) -> bool:
     [reached] = d.reachable([root], _narrowed(allowed, fixed))
     return bool(reached) and all(r.how in ("open", "refused") for r in reached) and any(r.how == "open" for r in reached)
+
+
+def _values(variable: Any, positions: frozenset[int]) -> Any:
+    """The values of a fact on a way to change: one value, or the list of them (a range or a date in words)."""
+    shown = [_shown(variable, at) for at in sorted(positions)]
+    return shown[0] if len(shown) == 1 else shown
 
 
 def _shown(variable: Any, at: int) -> Any:

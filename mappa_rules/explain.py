@@ -51,10 +51,7 @@ def explain(ev: Evaluation, firmness: bool = False) -> dict[str, Any]:
         undetermined.append(INVALID)
 
     missing: dict[str, dict[str, list[str]]] = {}
-    for name in undetermined:
-        label = book.derived[name].outcome if name in book.derived else INVALID
-        rules = _invalid_rules(book) if name == INVALID else book.setters(name)
-        _collect_missing(ev, rules, label, missing, set())
+    add_missing(ev, undetermined, missing)
     for name in dict.fromkeys(a.derived for a in ev.ambiguities):  # an open outcome may have more candidates
         widening = [r for r in book.setters(name) if name in (r.then.ambiguous or {})]
         _collect_missing(ev, widening, book.derived[name].outcome or name, missing, set())
@@ -173,6 +170,14 @@ def _proposal_undetermined(ev: Evaluation) -> bool:
     return bool(given) and any(ev.verdicts.get(r.id) is None and r.then.invalid in given for r in rules)
 
 
+def add_missing(ev: Evaluation, names: list[str], missing: dict[str, dict[str, Any]]) -> None:
+    """Add to `missing` the facts not given that the rules setting each named outcome still need."""
+    for name in names:
+        label = ev.book.derived[name].outcome if name in ev.book.derived else INVALID
+        rules = _invalid_rules(ev.book) if name == INVALID else ev.book.setters(name)
+        _collect_missing(ev, rules, label, missing, set())
+
+
 def _collect_missing(ev: Evaluation, rules: list[Rule], outcome: str, out: dict, seen: set[str]) -> None:
     for rule in rules:
         if ev.verdicts.get(rule.id) is not None or rule.id in seen:
@@ -182,7 +187,8 @@ def _collect_missing(ev: Evaluation, rules: list[Rule], outcome: str, out: dict,
             if fact in ev.book.derived:
                 _collect_missing(ev, ev.book.setters(fact), outcome, out, seen)
                 continue
-            entry = out.setdefault(fact, {"needed_by": [], "for": [], "meaning": ev.book.facts[fact].meaning})
+            spec = ev.book.facts[fact]
+            entry = out.setdefault(fact, {"label": spec.label or spec.meaning, "needed_by": [], "for": [], "meaning": spec.meaning})
             if rule.id not in entry["needed_by"]:
                 entry["needed_by"].append(rule.id)
             if outcome not in entry["for"]:

@@ -34,6 +34,7 @@ from mappa_rules.symbolic import State, Symbolic
 
 FIRM, PROVISIONAL, OPEN, NEEDS_ANSWER = "firm", "provisional", "open", "needs_answer"
 INVALID = "invalid_reason"
+REJECTED = "rejected"  # what `invalid_reason` answers, whatever the reasons: the proposal is rejected
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,8 @@ class CompletionSpace:
         return sym.all_of([some_applies, rest])
 
     def _invalid(self) -> Node:
-        """`invalid_reason` on each combination: the invalid rules that fire, unknown while a proposal cannot be checked."""
+        """`invalid_reason` on each combination: rejected (by the invalid rules that fire), unknown while a
+        proposal cannot be checked, else not reported."""
         sym, d = self.symbolic, self.symbolic.diagram
         rules = [r for r in self.book.rules if r.then.invalid]
         args = [self.refused] + [sym.verdict(r) for r in rules] + [sym.present(r.then.invalid) if r.then.invalid in self.levels
@@ -254,8 +256,8 @@ class CompletionSpace:
                 return REFUSED
             verdicts, given = values[: len(rules)], values[len(rules):]
             fired = tuple(r.id for r, v in zip(rules, verdicts) if v is True)
-            if fired:
-                return Result("value", fired)
+            if fired:  # the answer is the rejection; which reasons it rests on is the rationale
+                return Result("value", REJECTED, rules=fired)
             if any(v is None and g for v, g in zip(verdicts, given)):
                 return Result("unknown")
             return Result("not_reported")
@@ -435,6 +437,49 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, Given):
         return value.label
     return json.loads(json.dumps(value, default=str))
+
+
+def reachable_answers(book: Rulebook, name: str, results: list[Result]) -> list[Any]:
+    """What a needs_answer outcome can still become, in order: its values, then `{"open": [...]}` for
+    each way it could be left open, then 'does not apply' as null (for a proposal: 'not rejected')."""
+    values: dict[Any, Any] = {}
+    for r in results:
+        if r.how == "value":
+            values.setdefault(r.answer, plain_value(book, r.value))
+    found = ordered(list(values.values()))
+    for r in results:
+        if r.how == "open":
+            opened = {"open": ordered([plain_value(book, c) for c in r.candidates])}
+            if opened not in found:
+                found.append(opened)
+    if any(r.how == "not_reported" for r in results):
+        found.append("not rejected" if name == INVALID else None)
+    return found
+
+
+def plain_value(book: Rulebook, value: Any) -> Any:
+    """A result value as JSON data, a date the rules name said in words ('the date the imminent-risk
+    concern arose'; 'the first working day after it')."""
+    if isinstance(value, Given):
+        if value.fact in book.computed:
+            return _lower_first(book.computed[value.fact].meaning)
+        spec = book.facts.get(value.fact)
+        return "the " + _lower_first(spec.label) if spec is not None and spec.label and spec.type == "date" else value.label
+    if isinstance(value, tuple) and value[:1] not in (("unpinned",), ("earliest of",)):
+        return [plain_value(book, v) for v in value]
+    return to_json_value(value)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def ordered(values: list[Any]) -> list[Any]:
+    """Candidates in their natural order where they have one (1, 2, 4), else as found."""
+    try:
+        return sorted(values)
+    except TypeError:
+        return values
 
 
 # The code the diagrams are built by: a change to any of these files makes the cache rebuild them.

@@ -170,26 +170,16 @@ __all__ = ["Interview", "parse_answer"]
 
 
 def answer_lines(result: dict[str, Any]) -> list[str]:
-    """The answers the case asks about, in plain words with their firmness ('Category: 1 (provisional)')."""
-    from mappa_rules.evaluator import show
-    from mappa_rules.report import OUTCOME_LABELS
+    """The answers the case asks about, in plain words with their firmness ('Category: 1 on the facts given (provisional)')."""
+    from mappa_rules.wording import OUTCOME_LABELS
+    from mappa_rules.wording import answer_words
 
-    words = {"firm": "firm", "provisional": "provisional: on the facts given", "open": "open: a co-ordinator decides",
-             "needs_answer": "needs an answer"}
     lines = []
     for key, label in OUTCOME_LABELS.items():
         entry = result.get("answers", {}).get(key)
-        if entry is None or not entry["in_scope"]:
-            continue
-        if entry["firmness"] in ("firm", "provisional"):
-            value = "does not apply" if not entry["applies"] else show(entry["value"])
-            if key == "category" and entry["applies"] and entry["value"] is None:
-                value = "none (not MAPPA-eligible)"
-        elif entry["firmness"] == "open":
-            value = " or ".join(show(c) for c in entry["candidates"]) or "open"
-        else:
-            value = "not yet known"
-        lines.append(f"{label}: {value} ({words[entry['firmness']]})")
+        if entry is not None and entry["in_scope"]:
+            firm = " (firm)" if entry["firmness"] == "firm" else ""
+            lines.append(f"{label}: {answer_words(key, entry)}{firm}")
     return lines
 
 

@@ -6,9 +6,13 @@ For every fact the case does not give, each possible answer is tried on the comp
 - `confirms`: no answer changes a value; some answer can only turn a provisional value open (the
   other answers leave it as it is, or make it firm);
 - a fact no answer changes is not asked: it is listed in `not_asked`, with why.
-Questions are ordered deciding first, then by how well the answers split what is still
-reachable (the fewest reachable answers left, on average over the possible answers), then in
-vocabulary order, so the same case always gives the same questions.
+An outcome that is open on the facts given stays open whatever the answers (a co-ordinator decides),
+so a fact that could only change what an open outcome could be is not asked.
+Questions are ordered deciding first, then by the fewest questions still worth asking after the
+answer (on average over its possible answers: a question whose answer can make others irrelevant
+comes before them, as whether meetings would add value comes before senior oversight), then by how
+well the answers split what is still reachable, then in vocabulary order, so the same case always
+gives the same questions.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mappa_rules.firmness import FIRM, NEEDS_ANSWER, OPEN, PROVISIONAL, CompletionSpace, Firmness, classify, to_json_value
+from mappa_rules.firmness import (FIRM, NEEDS_ANSWER, OPEN, PROVISIONAL, CompletionSpace, Firmness, classify, ordered, plain_value,
+                                  reachable_answers)
 from mappa_rules.space import Given, Variable
 
 UNCERTAIN = "uncertain"
@@ -32,9 +37,10 @@ class Question:
     outcomes: tuple[str, ...]
     follows: dict[Any, dict[str, Any]]
     spread: float
+    left: float = float("inf")  # questions still worth asking after the answer, on average
 
     def order(self, position: int) -> tuple:
-        return (self.effect != DECIDES, self.spread, position)
+        return (self.effect != DECIDES, self.left, self.spread, position)
 
 
 def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[str, Firmness],
@@ -42,15 +48,20 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
     """Every useful question in the order to ask them, and the facts not worth asking with why.
 
     Only the outcomes in `scope` (default: all) count: a question is worth asking for what the case asks."""
-    firm = {name: f for name, f in firm.items() if scope is None or name in scope}
-    current_open = {name: (f.candidates if f.firmness == OPEN else None) for name, f in firm.items()}
+    book = space.book
+    in_scope = {name: f for name, f in firm.items() if scope is None or name in scope}
+    opened = [name for name, f in in_scope.items() if f.firmness == OPEN]
+    firm = {name: f for name, f in in_scope.items() if f.firmness != OPEN}  # an open outcome stays open
+    current_open = {name: None for name in firm}
     questions: list[tuple[int, Question]] = []
     not_asked: dict[str, str] = {}
     tested_by = {name: _tested_levels(space, allowed, [space.bare[name]]) for name in firm
                  if firm[name].firmness != FIRM}
     tested = set().union(*tested_by.values()) if tested_by else set()
-    book = space.book
+    tested_open = _tested_levels(space, allowed, [space.bare[name] for name in opened]) if opened else set()
     unknown = space.unknown(given, uncertain)
+    askable = {lv for lv, v in enumerate(space.variables) if v.name in unknown and v.name not in uncertain
+               and not v.computed_from and v.name not in space.silent(given, uncertain)}
     silent = space.silent(given, uncertain)
     reached = {name: f.reachable for name, f in firm.items()}  # already walked for the firmness
     for level, variable in enumerate(space.variables):
@@ -65,7 +76,7 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
             not_asked[name] = "asked: not known"
             continue
         if variable.fact_type == "date":
-            date = _date_question(space, level, variable, tested, reached, firm)
+            date = _date_question(space, level, variable, tested, reached, firm, len(askable & tested))
             if date is None:
                 not_asked[name] = "no answer to it changes any outcome on the facts given so far"
             else:
@@ -74,9 +85,10 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
         if positions is None or len(positions) < 2:
             continue
         if level not in tested:
-            not_asked[name] = "no answer to it changes any outcome on the facts given so far"
+            not_asked[name] = (_open_only(book, opened) if level in tested_open
+                               else "no answer to it changes any outcome on the facts given so far")
             continue
-        question = _question(space, allowed, firm, current_open, level, variable, unknown - {name})
+        question = _question(space, allowed, firm, current_open, level, variable, unknown - {name}, askable & tested)
         if question is None:
             # no single answer changes anything, but with other answers it can: still worth asking, last
             testing = [out for out, levels in tested_by.items() if level in levels]
@@ -87,11 +99,18 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
     return ordered, not_asked
 
 
-def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness],
-              current_open: dict[str, Any], level: int, variable: Variable, free: set[str]) -> Question | None:
+def _open_only(book: Any, opened: list[str]) -> str:
+    from mappa_rules.wording import outcome_label
+
+    labels = " and ".join(outcome_label(_label(book, name)).lower() for name in opened)
+    return f"it could only change what the open {labels} could be: that stays open whatever the answer, and a co-ordinator decides"
+
+
+def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness], current_open: dict[str, Any],
+              level: int, variable: Variable, free: set[str], askable: set[int]) -> Question | None:
     decides, confirms, touched = False, False, []
     follows: dict[Any, dict[str, Any]] = {}
-    remaining, possible = 0, 0
+    remaining, possible, left = 0, 0, 0
     for at in sorted(allowed[level]):
         narrowed = [frozenset({at}) if lv == level else positions for lv, positions in enumerate(allowed)]
         reached = space.reachable(narrowed, free)
@@ -116,20 +135,22 @@ def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness],
             elif before.firmness == NEEDS_ANSWER:
                 pass  # still needs an answer, with fewer left: counted in the spread
             if now.firmness != before.firmness or _value(before) != _value(now) or _answers(before) != _answers(now):
-                changed[_label(space.book, name)] = _summary(now)
+                changed[_label(space.book, name)] = now
                 touched.append(_label(space.book, name))
         if changed:
-            follows[_answer_key(variable, at)] = changed
+            follows[_answer_key(variable, at)] = {label: _summary(space.book, f) for label, f in changed.items()}
+        unsettled = [space.bare[name] for name, f in after.items() if name in firm and f.firmness not in (FIRM, OPEN)]
+        left += len((_tested_levels(space, narrowed, unsettled) & askable) - {level}) if unsettled else 0
     outcomes = tuple(dict.fromkeys(touched))
     if not outcomes or possible < 2:
         return None
     if not confirms:
         decides = True  # it settles, changes, or narrows what an outcome that needs an answer can still be
-    return Question(variable.name, DECIDES if decides else CONFIRMS, outcomes, follows, remaining / possible)
+    return Question(variable.name, DECIDES if decides else CONFIRMS, outcomes, follows, remaining / possible, left / possible)
 
 
 def _date_question(space: CompletionSpace, level: int, variable: Variable, tested: set[int],
-                   reached: dict[str, list[Any]], firm: dict[str, Firmness]) -> Question | None:
+                   reached: dict[str, list[Any]], firm: dict[str, Firmness], others: int) -> Question | None:
     """A date the case does not give: worth asking when an answer is that date, or is computed from it,
     or when whether a yes/no computed from it holds can change an outcome."""
     name = variable.name
@@ -142,7 +163,7 @@ def _date_question(space: CompletionSpace, level: int, variable: Variable, teste
     if not outcomes:
         return None
     labels = tuple(space.book.derived[o].outcome or o if o in space.book.derived else o for o in outcomes)
-    return Question(name, DECIDES, labels, {}, 1.0)
+    return Question(name, DECIDES, labels, {}, 1.0, float(others))  # a date leaves the other questions as they are
 
 
 def _tested_levels(space: CompletionSpace, allowed: list, roots: list[int]) -> set[int]:
@@ -200,17 +221,16 @@ def _label(book: Any, name: str) -> str:
     return book.derived[name].outcome or name if name in book.derived else name
 
 
-def _summary(f: Firmness) -> dict[str, Any]:
+def _summary(book: Any, f: Firmness) -> dict[str, Any]:
     out: dict[str, Any] = {"firmness": f.firmness}
     if f.firmness in (FIRM, PROVISIONAL):
-        out["value"] = to_json_value(f.value) if f.applies else None
+        out["value"] = plain_value(book, f.value) if f.applies else None
         if not f.applies:
             out["applies"] = False
     elif f.firmness == OPEN:
-        out["candidates"] = [to_json_value(c) for c in f.candidates]
+        out["candidates"] = ordered([plain_value(book, c) for c in f.candidates])
     else:  # still needs an answer: what it can still be
-        out["could_be"] = [to_json_value(r.value) if r.how == "value" else None
-                           for r in {r.answer: r for r in f.reachable if r.how in ("value", "not_reported")}.values()]
+        out["could_be"] = reachable_answers(book, f.outcome, f.reachable)
     return out
 
 

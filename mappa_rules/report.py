@@ -18,20 +18,13 @@ import jinja2
 
 from mappa_rules.errors import MappaError
 from mappa_rules.evaluator import show
+from mappa_rules.wording import OUTCOME_LABELS, answer_words, change_sentence, outcome_label
 
 MARKING = "OFFICIAL-SENSITIVE"
 JUDGEMENT = "This tool supports, and does not replace, professional judgement."
 FORMATS = ("text", "md", "html", "json")
 AUDIENCES = ("practitioner", "auditor")
-OUTCOME_LABELS = {
-    "eligible": "MAPPA-eligible", "category": "Category", "category4_kind": "Category 4 kind",
-    "allowed_levels": "Allowed levels", "recommended_level": "Recommended level",
-    "risk_level": "Risk of serious harm", "cppc_referral_to_consider": "Consider CPPC referral",
-    "referral_valid": "Referral can proceed", "complaint_route": "Complaint route", "appeal_to": "Appeal to",
-    "escalation_level": "Escalation level", "escalate_same_working_day": "Escalate same working day",
-    "escalate_to": "Escalate to", "deadline": "Deadline", "within_deadline": "Within deadline",
-    "spoc_notice_compliant": "SPOC notice follows the procedure", "invalid_reason": "Rejected",
-}
+EFFECTS = {"decides": "could change an answer", "confirms": "could only leave an answer open"}
 
 
 def templates_dir() -> Path:
@@ -62,7 +55,10 @@ def environment(fmt: str) -> jinja2.Environment:
     )
     env.filters["show"] = show
     env.filters["esc"] = _markdown_escape if fmt == "md" else (lambda value: value)
-    env.filters["label"] = lambda key: OUTCOME_LABELS.get(key, str(key).replace("_", " "))
+    env.filters["label"] = outcome_label
+    env.filters["answer_words"] = lambda entry, key: answer_words(key, entry)
+    env.globals["change_sentence"] = change_sentence
+    env.filters["question_line"] = lambda q: f"{q['question']} ({q['label']} [{q['fact']}]: {EFFECTS[q['effect']]})"
     env.globals.update(MARKING=MARKING, JUDGEMENT=JUDGEMENT, LABELS=OUTCOME_LABELS, fmt=fmt)
     return env
 

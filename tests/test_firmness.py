@@ -74,7 +74,7 @@ def _observed(ev: Any, result: dict[str, Any], name: str, key: str) -> Result:
     if key in result["outcomes"]:
         value = result["outcomes"][key]
         if key == "invalid_reason":
-            value = tuple(sorted(f["rule"] for f in result["fired"] if f["concludes"].get("invalid_reason")))
+            return Result("value", "rejected", rules=tuple(f["rule"] for f in result["fired"] if f["concludes"].get("invalid_reason")))
         return Result("value", _plain(value))
     if key in result["undetermined"]:
         return Result("unknown")

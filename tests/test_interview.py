@@ -31,7 +31,7 @@ def test_a_registered_offender_is_asked_about_the_level_first_and_the_file_reass
     output, done = interview(tmp_path, REGISTERED, ["yes", "high", "no", "stop"])
     first = output.split("Q1. ")[1].splitlines()[0]
     assert "formal multi-agency meetings" in first  # the level, not the sentence
-    assert "Category: 1 (provisional: on the facts given)" in output
+    assert "Category: 1 on the facts given (provisional)" in output
     assert "Recommended level: 2 (firm)" in output
     written = yaml.safe_load(done.read_text())
     assert written["facts"] == {"subject_to_notification_requirements": True, "formal_meetings_add_value": True,

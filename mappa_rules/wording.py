@@ -1,0 +1,127 @@
+"""Answers and their firmness in plain words, for reports and the interview.
+
+A person reads "Category: 1 on the facts given (provisional)", "could become open between 1 and 4
+if “Convicted of a relevant terrorism offence” is yes", never a fact id, a Python value or code
+notation. Everything here turns data a result already holds into words; nothing decides anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mappa_rules.evaluator import show
+from mappa_rules.ruleset import Rulebook
+from mappa_rules.space import MISSING, Given, Variable
+
+OUTCOME_LABELS = {
+    "eligible": "MAPPA-eligible", "category": "Category", "category4_kind": "Category 4 kind",
+    "allowed_levels": "Allowed levels", "recommended_level": "Recommended level",
+    "risk_level": "Risk of serious harm", "cppc_referral_to_consider": "Consider CPPC referral",
+    "referral_valid": "Referral can proceed", "complaint_route": "Complaint route", "appeal_to": "Appeal to",
+    "escalation_level": "Escalation level", "escalate_same_working_day": "Escalate same working day",
+    "escalate_to": "Escalate to", "deadline": "Deadline", "within_deadline": "Within deadline",
+    "spoc_notice_compliant": "SPOC notice follows the procedure", "invalid_reason": "Rejected",
+}
+
+
+def outcome_label(key: str) -> str:
+    """An outcome's name as a person reads it ('Recommended level')."""
+    return OUTCOME_LABELS.get(key, str(key).replace("_", " "))
+
+
+FIRMNESS_WORDS = {
+    "firm": "firm",
+    "provisional": "on the facts given (provisional)",
+    "open": "open: a co-ordinator decides",
+    "needs_answer": "not yet known",
+}
+
+
+def value_words(key: str, value: Any) -> str:
+    """One value of an outcome in words: `{"open": [1, 4]}` is 'open between 1 and 4', null is 'does not apply'."""
+    if isinstance(value, dict) and "open" in value:
+        return "open between " + either(value["open"], "and")
+    if value is None:
+        return "none (not MAPPA-eligible)" if key == "category" else "does not apply"
+    if isinstance(value, list):
+        return either(value, "and")
+    return show(value)
+
+
+def either(values: list[Any], joiner: str = "or") -> str:
+    """'1, 2 or 4' (or 'and'), each value in words; '…; or …' when a value is itself a list."""
+    words = [show(v) if isinstance(v, str) else value_words("", v) for v in values]
+    if len(words) <= 1:
+        return "".join(words)
+    if any("," in w or " and " in w for w in words):
+        return "; ".join(words[:-1]) + f"; {joiner} " + words[-1]
+    return ", ".join(words[:-1]) + f" {joiner} " + words[-1]
+
+
+def answer_words(key: str, entry: dict[str, Any]) -> str:
+    """An outcome's answer with its firmness: '1 on the facts given (provisional)', 'not yet known: 1, 2 or 3'."""
+    firmness = entry["firmness"]
+    if firmness in ("firm", "provisional"):
+        value = value_words(key, entry["value"]) if entry["applies"] else "does not apply"
+        return value if firmness == "firm" else f"{value} {FIRMNESS_WORDS['provisional']}"
+    candidates = [value_words(key, c) for c in entry["candidates"]]
+    if firmness == "open":
+        if not candidates:
+            return "open until the answers it rests on are settled: a co-ordinator decides"
+        return f"open between {either(candidates, 'and')}: a co-ordinator decides"
+    if not candidates:
+        return "not yet known: needs an answer"
+    return f"not yet known: {either(candidates)}, depending on the answers still to come"
+
+
+def change_sentence(label: str, entry: dict[str, Any]) -> str | None:
+    """How a provisional answer could still become open, one way per clause:
+    'Category could become open between 1 and 4 if “…” is yes; or between 1 and 2 if “…” is yes.'"""
+    ways: dict[str, list[str]] = {}
+    for change in entry.get("could_change_if") or []:
+        becomes = change["becomes"]
+        between = "between " + either(becomes["open"], "and") if becomes["open"] else ""
+        if becomes.get("or_also"):
+            between += f" (and possibly {either(becomes['or_also'], 'or')})"
+        ways.setdefault(between.strip(), []).append(change["said"])
+    if not ways:
+        return None
+    parts = [f"{between} if {' or if '.join(said)}".strip() for between, said in ways.items()]
+    return f"{label} could become open {'; or '.join(parts)}. Nothing else can change it."
+
+
+def condition_words(book: Rulebook, variable: Variable, positions: frozenset[int]) -> str:
+    """One fact's values on a way to change: '“Custodial term (months)” is 12 or more'."""
+    spec = book.facts.get(variable.name)
+    label = spec.label if spec is not None and spec.label else variable.name.replace("_", " ")
+    return f"“{label}” is {values_words(variable, positions)}"
+
+
+def values_words(variable: Variable, positions: frozenset[int]) -> str:
+    """A set of a fact's values in words; a run of numbers to the top as 'N or more', to the bottom as 'less than N'."""
+    ordered = sorted(positions)
+    numbers = [at for at, v in enumerate(variable.values)
+               if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    chosen = [at for at in ordered if at in numbers]
+    if variable.fact_type in ("int", "number") and len(chosen) > 1 and chosen == numbers[numbers.index(chosen[0]):]:
+        said = [f"{_number(variable.values[chosen[0]])} or more"]
+    elif variable.fact_type in ("int", "number") and len(chosen) > 1 and chosen == numbers[: len(chosen)] \
+            and len(chosen) < len(numbers):
+        said = [f"less than {_number(variable.values[numbers[len(chosen)]])}"]
+    else:
+        said = [_value_label(variable, at) for at in chosen]
+    said += [_value_label(variable, at) for at in ordered if at not in numbers]
+    return either(said) if len(said) > 1 else said[0]
+
+
+def _value_label(variable: Variable, at: int) -> str:
+    value = variable.values[at]
+    if value is MISSING:
+        return "not given"
+    if isinstance(value, Given) or variable.fact_type in ("number", "int", "date", "text"):
+        return variable.labels[at]
+    return show(value)
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
