@@ -85,3 +85,47 @@ Feature: The answer on the facts given, how firm it is, and the question that ma
     When the case is assessed
     Then the risk of serious harm is medium on the facts given, firmly
     And identifiable_indicators is not asked, because "an alternative to"
+
+  @VAL-1 @ESC-IMM @ESC-L1
+  Scenario: A ladder step that an imminent risk would change is not given as the answer until that is asked
+    Given a disagreement in Merseyside
+    And the fact issue_type is rosh_disagreement
+    And the fact unresolved_after_level is 0
+    When the disagreement is assessed
+    Then the escalation level is 1 on the facts given, firmly
+    And the escalate to is not yet known: it needs an answer
+    And the next question is about imminent_risk_of_serious_harm
+
+  @VAL-1 @ESC-IMM @ESC-L3
+  Scenario: How far the escalation has gone is asked before the date a Level 3 report was made
+    Given a disagreement in Merseyside
+    And the fact imminent_risk_of_serious_harm is true
+    And the fact concern_date is 2026-11-23
+    When the disagreement is assessed
+    Then the next question is about unresolved_after_level
+    And the question about unresolved_after_level comes before the question about level3_report_date
+
+  @VAL-1 @LVL-2 @LVL-3
+  Scenario: Whether meetings would add value is asked before whether senior oversight is needed
+    Given a case
+    And the person is registered, with the notification period still running
+    When the case is assessed
+    Then the question about formal_meetings_add_value comes before the question about senior_oversight_required
+
+  @VAL-1 @REF-2
+  Scenario: A referral not on the MAPPA A form is rejected firmly, whatever else is found
+    Given a referral in Telford
+    And the fact referral_form is other
+    When the referral is assessed
+    Then it is rejected on the facts given, firmly
+
+  @VAL-1 @CAT-PREC @CAT-4a
+  Scenario: Once the category is open, the sentence is not asked: no answer to it can settle the category
+    Given a case
+    And the person is registered, with the notification period still running
+    And the fact outcome is conviction
+    And the fact terrorism_offence_conviction is true
+    When the case is assessed
+    Then the category is open between 1 and 4
+    And sentence_type is not asked, because "stays open whatever the answer"
+    And the allowed levels is open until the category is settled

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from mappa_rules.conditions import atoms
 from mappa_rules.evaluator import Evaluation
 from mappa_rules.explain import add_missing
 from mappa_rules.firmness import (FIRM, NEEDS_ANSWER, OPEN, PROVISIONAL, CompletionSpace, Firmness, classify, ordered, plain_value,
@@ -67,6 +68,8 @@ def guide(ev: Evaluation, result: dict[str, Any]) -> None:
             entry["value"] = result["outcomes"][key] if key in result["outcomes"] else plain_value(book, f.value)
         if f.firmness == OPEN:
             entry["candidates"] = ordered([plain_value(book, c) for c in f.candidates])
+            if not entry["candidates"]:
+                entry["rests_on"] = _rests_on(book, name, analysis.firm)
         elif f.firmness == NEEDS_ANSWER:
             entry["candidates"] = reachable_answers(book, name, f.reachable)
         found[key] = entry
@@ -124,6 +127,16 @@ def _analyse(space: CompletionSpace, given: set[str], allowed: list, current_ope
         firm=firm, changes=changes, questions=[as_json(space, q) for q in asked], effects={q.fact: q.effect for q in asked},
         not_asked=[{"fact": name, "label": book.facts[name].label, "why": why} for name, why in not_asked.items()],
     )
+
+
+def _rests_on(book: Rulebook, name: str, firm: dict[str, Firmness]) -> list[str]:
+    """The open outcomes an outcome is read from (it stays open until they are settled)."""
+    setters = book.setters(name) if name in book.derived else [r for r in book.rules if r.then.invalid]
+    conditions_read = [r.when for r in setters]
+    if name in book.required_when:
+        conditions_read.append(book.required_when[name])
+    read = dict.fromkeys(a.fact for c in conditions_read for a in atoms(c))
+    return [_key(book, other) for other in read if other in firm and other != name and firm[other].firmness == OPEN]
 
 
 def _keep_firm_outcomes(ev: Evaluation, result: dict[str, Any], keys: dict[str, str], found: dict[str, Any]) -> None:

@@ -8,11 +8,11 @@ For every fact the case does not give, each possible answer is tried on the comp
 - a fact no answer changes is not asked: it is listed in `not_asked`, with why.
 An outcome that is open on the facts given stays open whatever the answers (a co-ordinator decides),
 so a fact that could only change what an open outcome could be is not asked.
-Questions are ordered deciding first, then by the fewest questions still worth asking after the
-answer (on average over its possible answers: a question whose answer can make others irrelevant
-comes before them, as whether meetings would add value comes before senior oversight), then by how
-well the answers split what is still reachable, then in vocabulary order, so the same case always
-gives the same questions.
+Questions are ordered deciding first, then by how well the answers split what is still reachable
+(the fewest reachable answers left, on average over the possible answers; a date, whose answers
+cannot be listed, splits nothing and comes after the questions that do), then in vocabulary order,
+so the same case always gives the same questions. (Ordering by the questions left after each answer
+was measured too: more questions to a settled answer on the generated caseload, so not used.)
 """
 
 from __future__ import annotations
@@ -37,10 +37,9 @@ class Question:
     outcomes: tuple[str, ...]
     follows: dict[Any, dict[str, Any]]
     spread: float
-    left: float = float("inf")  # questions still worth asking after the answer, on average
 
     def order(self, position: int) -> tuple:
-        return (self.effect != DECIDES, self.left, self.spread, position)
+        return (self.effect != DECIDES, self.spread, position)
 
 
 def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[str, Firmness],
@@ -60,8 +59,6 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
     tested = set().union(*tested_by.values()) if tested_by else set()
     tested_open = _tested_levels(space, allowed, [space.bare[name] for name in opened]) if opened else set()
     unknown = space.unknown(given, uncertain)
-    askable = {lv for lv, v in enumerate(space.variables) if v.name in unknown and v.name not in uncertain
-               and not v.computed_from and v.name not in space.silent(given, uncertain)}
     silent = space.silent(given, uncertain)
     reached = {name: f.reachable for name, f in firm.items()}  # already walked for the firmness
     for level, variable in enumerate(space.variables):
@@ -76,7 +73,7 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
             not_asked[name] = "asked: not known"
             continue
         if variable.fact_type == "date":
-            date = _date_question(space, level, variable, tested, reached, firm, len(askable & tested))
+            date = _date_question(space, level, variable, tested, reached, firm)
             if date is None:
                 not_asked[name] = "no answer to it changes any outcome on the facts given so far"
             else:
@@ -88,7 +85,7 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
             not_asked[name] = (_open_only(book, opened) if level in tested_open
                                else "no answer to it changes any outcome on the facts given so far")
             continue
-        question = _question(space, allowed, firm, current_open, level, variable, unknown - {name}, askable & tested)
+        question = _question(space, allowed, firm, current_open, level, variable, unknown - {name})
         if question is None:
             # no single answer changes anything, but with other answers it can: still worth asking, last
             testing = [out for out, levels in tested_by.items() if level in levels]
@@ -107,10 +104,10 @@ def _open_only(book: Any, opened: list[str]) -> str:
 
 
 def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness], current_open: dict[str, Any],
-              level: int, variable: Variable, free: set[str], askable: set[int]) -> Question | None:
+              level: int, variable: Variable, free: set[str]) -> Question | None:
     decides, confirms, touched = False, False, []
     follows: dict[Any, dict[str, Any]] = {}
-    remaining, possible, left = 0, 0, 0
+    remaining, possible = 0, 0
     for at in sorted(allowed[level]):
         narrowed = [frozenset({at}) if lv == level else positions for lv, positions in enumerate(allowed)]
         reached = space.reachable(narrowed, free)
@@ -139,18 +136,16 @@ def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness], 
                 touched.append(_label(space.book, name))
         if changed:
             follows[_answer_key(variable, at)] = {label: _summary(space.book, f) for label, f in changed.items()}
-        unsettled = [space.bare[name] for name, f in after.items() if name in firm and f.firmness not in (FIRM, OPEN)]
-        left += len((_tested_levels(space, narrowed, unsettled) & askable) - {level}) if unsettled else 0
     outcomes = tuple(dict.fromkeys(touched))
     if not outcomes or possible < 2:
         return None
     if not confirms:
         decides = True  # it settles, changes, or narrows what an outcome that needs an answer can still be
-    return Question(variable.name, DECIDES if decides else CONFIRMS, outcomes, follows, remaining / possible, left / possible)
+    return Question(variable.name, DECIDES if decides else CONFIRMS, outcomes, follows, remaining / possible)
 
 
 def _date_question(space: CompletionSpace, level: int, variable: Variable, tested: set[int],
-                   reached: dict[str, list[Any]], firm: dict[str, Firmness], others: int) -> Question | None:
+                   reached: dict[str, list[Any]], firm: dict[str, Firmness]) -> Question | None:
     """A date the case does not give: worth asking when an answer is that date, or is computed from it,
     or when whether a yes/no computed from it holds can change an outcome."""
     name = variable.name
@@ -163,7 +158,9 @@ def _date_question(space: CompletionSpace, level: int, variable: Variable, teste
     if not outcomes:
         return None
     labels = tuple(space.book.derived[o].outcome or o if o in space.book.derived else o for o in outcomes)
-    return Question(name, DECIDES, labels, {}, 1.0, float(others))  # a date leaves the other questions as they are
+    # a date's answers cannot be listed, so it splits nothing: asked after the questions that do (the
+    # Level 3 report date once it is known the escalation reached Level 3)
+    return Question(name, DECIDES, labels, {}, float(sum(len(_answers(f)) for f in firm.values())))
 
 
 def _tested_levels(space: CompletionSpace, allowed: list, roots: list[int]) -> set[int]:

@@ -188,7 +188,15 @@ def then_not_eligible(world: World) -> None:
     then_outcome(world, "eligible", "false")
 
 
-@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is (?P<text>(?!open between|open only between|undetermined|not reported|computed as|\S+ on the facts given|about |not yet known).+)")
+@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is open until the (?P<other>[A-Za-z0-9 _-]+?) is settled")
+def then_open_until(world: World, label: str, other: str) -> None:
+    key, rests = outcome_key(label), outcome_key(other)
+    answer = world.assessed()["answers"].get(key)
+    if answer is None or answer["firmness"] != "open" or rests not in answer.get("rests_on", []):
+        raise StepError(f"expected {key} open until {rests} is settled, got {answer}")
+
+
+@step(r"the (?P<label>[A-Za-z0-9 _-]+?) is (?P<text>(?!open between|open only between|open until|undetermined|not reported|computed as|\S+ on the facts given|about |not yet known).+)")
 def then_outcome(world: World, label: str, text: str) -> None:
     key, expected = outcome_key(label), value(text)
     outcomes = world.assessed()["outcomes"]
@@ -285,6 +293,21 @@ def then_next_question(world: World, fact: str) -> None:
     question = world.assessed()["next_question"]
     if question is None or question["fact"] != fact:
         raise StepError(f"expected the next question to be about {fact}, got {question and question['fact']}")
+
+
+@step(r"the question about (?P<first>\w+) comes before the question about (?P<second>\w+)")
+def then_question_order(world: World, first: str, second: str) -> None:
+    asked = [q["fact"] for q in world.assessed()["questions"]]
+    if first not in asked or second not in asked or asked.index(first) > asked.index(second):
+        raise StepError(f"expected {first} to be asked before {second} (questions: {asked})")
+
+
+@step(r"it is rejected on the facts given, firmly")
+def then_rejected_firmly(world: World) -> None:
+    result = world.assessed()
+    answer = result["answers"].get("invalid_reason")
+    if answer is None or answer["firmness"] != "firm" or "invalid_reason" not in result["outcomes"]:
+        raise StepError(f"expected a firm rejection, got {answer and answer['firmness']} (outcomes: {result['outcomes']})")
 
 
 @step(r"there is no question left to ask")

@@ -1,6 +1,6 @@
 """Answers and their firmness in plain words, for reports and the interview.
 
-A person reads "Category: 1 on the facts given (provisional)", "could become open between 1 and 4
+A person reads "Category: 1 on the facts given (provisional)", "could become open between 1 and 4,
 if “Convicted of a relevant terrorism offence” is yes", never a fact id, a Python value or code
 notation. Everything here turns data a result already holds into words; nothing decides anything.
 """
@@ -67,27 +67,29 @@ def answer_words(key: str, entry: dict[str, Any]) -> str:
     candidates = [value_words(key, c) for c in entry["candidates"]]
     if firmness == "open":
         if not candidates:
-            return "open until the answers it rests on are settled: a co-ordinator decides"
+            rests = " and ".join(outcome_label(k).lower() for k in entry.get("rests_on") or [])
+            return f"open until the {rests} is settled: a co-ordinator decides" if rests else \
+                "open until the answers it rests on are settled: a co-ordinator decides"
         return f"open between {either(candidates, 'and')}: a co-ordinator decides"
     if not candidates:
         return "not yet known: needs an answer"
     return f"not yet known: {either(candidates)}, depending on the answers still to come"
 
 
-def change_sentence(label: str, entry: dict[str, Any]) -> str | None:
-    """How a provisional answer could still become open, one way per clause:
-    'Category could become open between 1 and 4 if “…” is yes; or between 1 and 2 if “…” is yes.'"""
-    ways: dict[str, list[str]] = {}
+def change_lines(label: str, entry: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """How a provisional answer could still become open: a lead line and one line per way,
+    ('Category could become open only in these ways; nothing else can change it:',
+     ['between 1 and 4, if “Convicted of a relevant terrorism offence” is yes', ...])."""
+    ways = []
     for change in entry.get("could_change_if") or []:
         becomes = change["becomes"]
-        between = "between " + either(becomes["open"], "and") if becomes["open"] else ""
+        between = "between " + either(becomes["open"], "and") if becomes["open"] else "open"
         if becomes.get("or_also"):
             between += f" (and possibly {either(becomes['or_also'], 'or')})"
-        ways.setdefault(between.strip(), []).append(change["said"])
+        ways.append(f"{between}, if {change['said']}")
     if not ways:
         return None
-    parts = [f"{between} if {' or if '.join(said)}".strip() for between, said in ways.items()]
-    return f"{label} could become open {'; or '.join(parts)}. Nothing else can change it."
+    return f"{label} could become open only in these ways; nothing else can change it:", ways
 
 
 def condition_words(book: Rulebook, variable: Variable, positions: frozenset[int]) -> str:

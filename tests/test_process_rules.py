@@ -104,17 +104,20 @@ def test_non_attendance_at_level_1_means_a_phone_call(process) -> None:
 
 def test_level_3_is_progressed_within_one_working_week(process) -> None:
     result = process("disagreement", "Merseyside", issue_type="communication", unresolved_after_level=2,
-                     level3_report_date="2026-12-23")
+                     level3_report_date="2026-12-23", imminent_risk_of_serious_harm=False)
     assert result["outcomes"]["deadline"] == "2027-01-04"
     assert "5 working days after Wed 23 Dec 2026" in result["deadlines"][0]["how"]
     assert "DL-ESC3" in result["deadlines"][0]["cites"]
 
 
 def test_imminent_risk_is_escalated_the_same_working_day(process) -> None:
-    result = process("disagreement", "Wirral", imminent_risk_of_serious_harm=True, concern_date="2026-11-23")
+    result = process("disagreement", "Wirral", imminent_risk_of_serious_harm=True, concern_date="2026-11-23",
+                     unresolved_after_level=0, issue_type="rosh_disagreement")
     assert result["outcomes"]["escalate_same_working_day"] is True
     assert result["outcomes"]["deadline"] == "2026-11-23"
-    assert result["outcomes"]["escalate_to"] == ["Probation strategic lead", "Police strategic lead", "MAPPA co-ordinator"]
+    # alongside the ladder, not instead of it: the Level 1 step still goes to the MAPPA Chair
+    assert result["outcomes"]["escalate_to"] == ["Probation strategic lead", "Police strategic lead", "MAPPA co-ordinator",
+                                                 "MAPPA Chair"]
     assert {"ESC-PARA", "ESC-IMM"} <= set(fired(result))
 
 
