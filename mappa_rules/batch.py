@@ -21,7 +21,8 @@ from typing import Any, Callable, Iterator
 
 from mappa_rules.case import case_from_data
 from mappa_rules.documents import parse_text
-from mappa_rules.errors import CaseError, MappaError
+from mappa_rules.errors import CaseError, MappaError, OptionError, excerpt
+from mappa_rules.outputs import refuse_overwriting
 from mappa_rules.explain import assess
 from mappa_rules.loader import Library, load_library
 from mappa_rules.ruleset import FactSpec, Rulebook
@@ -73,37 +74,83 @@ class Progress:
 
 
 def read_rows(path: Path) -> Iterator[Row]:
-    """Rows of a JSON Lines file, a CSV file (one column per fact) or a folder of case files, lazily."""
+    """Rows of a JSON Lines file, a CSV file (one column per fact) or a folder of case files, lazily.
+
+    Text is UTF-8, with or without a byte-order mark (Excel writes one). A row that cannot be read
+    (another encoding, malformed, too large or deep) is that row's error; its source names the file
+    and physical line, blank lines counted."""
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
         for number, file in enumerate(files, start=1):
             try:
-                text = file.read_text(encoding="utf-8")
+                text = _decoded(file.read_bytes(), first=True)
                 yield Row(number, file.name, parse_text(text, file.suffix.lower() == ".json", _unreadable))
-            except (_Unreadable, OSError, UnicodeDecodeError) as exc:
-                yield Row(number, file.name, unreadable=str(exc))
+            except (_Unreadable, OSError) as exc:
+                yield Row(number, file.name, unreadable=getattr(exc, "strerror", None) or str(exc))
         return
     if not path.is_file():
         raise MappaError(f"{path}: no such input file or folder")
     if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            for number, record in enumerate(reader, start=1):
-                if None in record:
-                    yield Row(number, f"{path.name}:{number + 1}", unreadable=f"more cells than the {len(reader.fieldnames or [])} columns")
-                    continue
-                yield Row(number, f"{path.name}:{number + 1}", record=record)
+        yield from _csv_rows(path)
         return
-    with path.open(encoding="utf-8") as handle:
+    with path.open("rb") as handle:
         number = 0
-        for line in handle:
-            if not line.strip():
+        for physical, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
             number += 1
+            source = f"{path.name}:{physical}"
             try:
-                yield Row(number, f"{path.name}:{number}", parse_text(line, True, _unreadable))
+                yield Row(number, source, parse_text(_decoded(raw, physical == 1), True, _unreadable))
             except _Unreadable as exc:
-                yield Row(number, f"{path.name}:{number}", unreadable=str(exc))
+                yield Row(number, source, unreadable=str(exc))
+
+
+def _csv_rows(path: Path) -> Iterator[Row]:
+    """CSV records; the text is decoded leniently so that a row with bytes that are not UTF-8 is that
+    row's error, not the file's end."""
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
+        reader = csv.DictReader(handle)
+        try:
+            columns = reader.fieldnames or []
+        except csv.Error as exc:
+            yield Row(1, f"{path.name}:1", unreadable=f"malformed CSV header: {exc}")
+            return
+        if any(_not_utf8(c) for c in columns):
+            yield Row(1, f"{path.name}:1", unreadable="the header row is not UTF-8 text; save the file as UTF-8")
+            return
+        number = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                number += 1
+                yield Row(number, f"{path.name}:{reader.line_num}", unreadable=f"malformed CSV: {exc}")
+                continue
+            number += 1
+            source = f"{path.name}:{reader.line_num}"
+            if None in record:
+                yield Row(number, source, unreadable=f"more cells than the {len(columns)} columns")
+            elif any(_not_utf8(v) for v in record.values() if isinstance(v, str)):
+                yield Row(number, source, unreadable="not UTF-8 text; save the file as UTF-8")
+            else:
+                yield Row(number, source, record=record)
+
+
+def _decoded(raw: bytes, first: bool) -> str:
+    """UTF-8 text (a byte-order mark at the start of the file dropped), or the row's error."""
+    if first and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"not UTF-8 text (byte {raw[exc.start]:#04x} at position {exc.start + 1}); save the file as UTF-8") from None
+
+
+def _not_utf8(text: str) -> bool:
+    return any("\udc80" <= c <= "\udcff" for c in text)
 
 
 class _Unreadable(Exception):
@@ -180,10 +227,43 @@ def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = N
         return row.number, result["status"], json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
     except CaseError as exc:
         error = {"row": row.number, "source": row.source, "case_id": case_id, **exc.to_json()}
-        return row.number, "invalid", json.dumps(error, sort_keys=True, ensure_ascii=False) + "\n"
+    except MappaError as exc:  # e.g. no ruleset version in force on the row's as_of
+        error = {"row": row.number, "source": row.source, "case_id": case_id, "error": excerpt(f"{row.source}: {exc}", 300),
+                 "field": None, "cites": []}
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - any failure of one row is that row's error
+        reason = f"{row.source}: could not be assessed ({type(exc).__name__}: {exc})"
+        error = {"row": row.number, "source": row.source, "case_id": case_id, "error": excerpt(reason, 300),
+                 "field": None, "cites": []}
+    if not isinstance(case_id, (str, int, type(None))):
+        error["case_id"] = None
+    elif isinstance(case_id, str):
+        error["case_id"] = excerpt(case_id, 80)
+    return row.number, "invalid", json.dumps(error, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # --- the run --------------------------------------------------------------------------------------
+
+SUMMARY_FORMATS = {".html": "html", ".htm": "html", ".md": "md"}
+
+
+def check_outputs(input_path: Path, results: Path, errors: Path, summary: Path | None) -> str | None:
+    """Before anything is read or written: no output is an input or another output (by device and
+    inode), every output's folder exists, and the summary's format is known. The summary's format."""
+    outputs = [results, errors, progress_path(results)] + ([summary] if summary else [])
+    refuse_overwriting([input_path], outputs)
+    names = [str(p.resolve()) for p in outputs]
+    if len(set(names)) < len(names):
+        raise OptionError("two outputs are the same file: give the results, --errors and --summary a name each")
+    for path in outputs:
+        if not path.parent.is_dir():
+            raise OptionError(f"{path}: its folder {path.parent} does not exist")
+    if summary is None:
+        return None
+    fmt = SUMMARY_FORMATS.get(summary.suffix.lower())
+    if fmt is None:
+        raise OptionError(f"{summary}: a summary is written as .html or .md, not '{summary.suffix or 'no extension'}'")
+    return fmt
+
 
 def progress_path(results: Path) -> Path:
     return results.with_name(results.name + ".progress.json")

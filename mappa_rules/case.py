@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-from mappa_rules.documents import parse_text
+from mappa_rules.documents import MAX_DOCUMENT_CHARACTERS, parse_text
 from mappa_rules.errors import CaseError
 from mappa_rules.ruleset import FactSpec, Rulebook
 
@@ -45,11 +45,18 @@ def read_document(path: str | Path) -> tuple[Any, str]:
     if source == "-":
         text, json_only, source = sys.stdin.read(), False, "<stdin>"
     else:
+        if Path(path).is_dir():
+            raise CaseError(source, None, "is a folder, not a case file")
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise CaseError(source, None, f"cannot be read: {reason}") from None
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise CaseError(source, None, f"cannot be read: {exc.strerror or exc}") from None
+        if len(raw) > MAX_DOCUMENT_CHARACTERS * 4:
+            raise CaseError(source, None, f"too large: {len(raw):,} bytes (a case file is at most about 1 MB)")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CaseError(source, None, f"not UTF-8 text (byte {raw[exc.start]:#04x} at byte {exc.start + 1}); save the file as UTF-8") from None
         json_only = Path(path).suffix.lower() == ".json"
     return parse_text(text, json_only, lambda reason: CaseError(source, None, reason)), source
 
@@ -130,26 +137,45 @@ def _keep_whole(raw: Any, value: Any) -> Any:
     return value
 
 
+EARLIEST_DATE, LATEST_DATE = dt.date(1950, 1, 1), dt.date(2099, 12, 31)  # bank holidays are known in between
+
+
 def _iso_date(value: Any) -> Any:
-    """Dates are ISO text (YYYY-MM-DD) or date objects; numbers and datetimes are refused."""
+    """Dates are ISO text (YYYY-MM-DD) or date objects between EARLIEST_DATE and LATEST_DATE;
+    numbers and datetimes are refused."""
     if isinstance(value, dt.datetime) or not isinstance(value, (str, dt.date)):
-        raise ValueError(f"must be an ISO date (YYYY-MM-DD), got {value!r}")
+        raise ValueError(f"must be an ISO date (YYYY-MM-DD), got {str(value)[:40]!r}")
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{value}' is not a real date (expected YYYY-MM-DD)") from None
+            raise ValueError(f"'{value[:40]}' is not a real date (expected YYYY-MM-DD)") from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"{value.isoformat()} is outside the dates the working-day calendar covers "
+                         f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()})")
     return value
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+MAX_CASE_ID = 64
+
+
+def _one_line_reference(value: str) -> str:
+    """A case reference: one line of 1 to MAX_CASE_ID characters, without control characters."""
+    if not 1 <= len(value) <= MAX_CASE_ID:
+        raise ValueError(f"a case reference has 1 to {MAX_CASE_ID} characters, not {len(value):,}")
+    if any(not c.isprintable() for c in value):
+        raise ValueError("a case reference is one line, without control characters (a new line or tab)")
+    return value
 
 
 class _Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Annotated[str, Field(strict=True, min_length=1)] = "case"
-    case_id: Union[Annotated[str, Field(strict=True, min_length=1)], Annotated[int, Field(strict=True)], None] = None
+    # a reference, one line: no control characters (a newline could forge report lines), at most 64 characters
+    case_id: Union[Annotated[str, Field(strict=True), AfterValidator(_one_line_reference)],
+                   Annotated[int, Field(strict=True)], None] = None
     area: Optional[Annotated[str, Field(strict=True, min_length=1)]] = None
     as_of: Optional[IsoDate] = None
     facts: Any = None

@@ -52,7 +52,7 @@ def main() -> None:
 
 
 @main.command("assess")
-@click.argument("case_file", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@click.argument("case_file", metavar="FILE")  # checked by read_document: one error line, JSON with --format json
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
 @click.option("--audience", type=click.Choice(list(AUDIENCES)), default="practitioner", show_default=True,
               help="practitioner: the answer, reasons, next steps; auditor: every rule, fact and clause.")
@@ -202,10 +202,11 @@ def schema_command(rulesets_dir: Path | None) -> None:
 def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: int, resume: bool, summary: Path | None,
                   start_convention: str | None, rulesets_dir: Path | None) -> None:
     """Assess a caseload: a JSON Lines file, a CSV file (a column per fact) or a folder of case files."""
-    from mappa_rules.batch import default_errors_path, progress_path, run_batch
+    from mappa_rules.batch import check_outputs, default_errors_path, progress_path, run_batch
     from mappa_rules.caseload import CaseloadCollector, load_errors
 
     errors = errors or default_errors_path(results)
+    summary_format = check_outputs(input_path, results, errors, summary)
     collector = CaseloadCollector() if summary else None
     show = sys.stderr.isatty()
     with click.progressbar(length=0, label="Assessing", file=sys.stderr, show_pos=True) if show else nullcontext() as bar:
@@ -218,8 +219,7 @@ def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: in
             click.echo(f"mappa: interrupted after {done} rows; {results} is valid up to there: rerun with --resume", err=True)
             sys.exit(130)
     if collector and summary:
-        fmt = "md" if summary.suffix.lower() == ".md" else "html"
-        write(collector.render(fmt, load_errors(errors)), summary)
+        write(collector.render(summary_format, load_errors(errors)), summary)
     click.echo(counts.line())
 
 

@@ -1,4 +1,5 @@
-"""Strict reading of YAML and JSON documents: duplicate keys, NaN and parse errors are refused."""
+"""Strict reading of YAML and JSON documents: duplicate keys, NaN and parse errors are refused, and so
+is anything past the limits a case document never needs (README "Limits and guarantees")."""
 
 from __future__ import annotations
 
@@ -10,9 +11,21 @@ from typing import Any, Callable
 import yaml
 
 
+MAX_DOCUMENT_CHARACTERS = 1_000_000  # one case; a caseload is many documents, each held to this
+MAX_DEPTH = 20  # mappings and lists inside one another; a case needs 3
+MAX_TEXT = 2_000  # characters in any one value
+MAX_KEY = 100  # characters in any one key (fact names are far shorter)
+
+
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that keeps dates as text (pydantic validates them), reads only true/false as
-    booleans, and refuses duplicate keys."""
+    booleans, and refuses duplicate keys and aliases (a case never needs one; an alias bomb does)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a case file", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _StrictLoader.yaml_implicit_resolvers = {
@@ -42,8 +55,34 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _m
 
 def parse_text(text: str, json_only: bool, fail: Callable[[str], Exception]) -> Any:
     """Parse YAML (or JSON, a subset of it); `fail(reason)` builds the exception to raise."""
-    if json_only:
-        return _parse_json(text, fail)
+    if len(text) > MAX_DOCUMENT_CHARACTERS:
+        raise fail(f"too large: {len(text):,} characters (at most {MAX_DOCUMENT_CHARACTERS:,} in one case)")
+    try:
+        data = _parse_json(text, fail) if json_only else _parse_yaml(text, fail)
+    except RecursionError:
+        raise fail(f"nested too deeply (at most {MAX_DEPTH} levels)") from None
+    _check_shape(data, fail)
+    return data
+
+
+def _check_shape(data: Any, fail: Callable[[str], Exception]) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and any text longer than MAX_TEXT (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str) and len(item) > MAX_TEXT:
+            raise fail(f"a text of {len(item):,} characters (at most {MAX_TEXT:,}): '{item[:40]}...'")
+        if isinstance(item, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise fail(f"nested too deeply (at most {MAX_DEPTH} levels)")
+            values = list(item.items()) if isinstance(item, dict) else [(None, v) for v in item]
+            for key, value in values:
+                if isinstance(key, str) and len(key) > MAX_KEY:
+                    raise fail(f"a key of {len(key):,} characters (at most {MAX_KEY}): '{key[:40]}...'")
+                stack.append((value, depth + 1))
+
+
+def _parse_yaml(text: str, fail: Callable[[str], Exception]) -> Any:
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

@@ -38,6 +38,12 @@ class RulesetError(MappaError):
         return {"error": str(self), "field": self.rule_id, "cites": []}
 
 
+def excerpt(text: str, limit: int) -> str:
+    """Input quoted in a message: one line (control characters escaped) and at most `limit` characters."""
+    escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+    return escaped if len(escaped) <= limit else escaped[: limit - 3] + "..."
+
+
 class CaseError(MappaError):
     """A case file is malformed, has a bad value, or contradicts itself (VAL-1..3)."""
 
@@ -51,9 +57,9 @@ class CaseError(MappaError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = f"{self.source}: {self.field}" if self.field else self.source
+        where = f"{excerpt(self.source, 80)}: {excerpt(self.field, 80)}" if self.field else excerpt(self.source, 80)
         cited = f" ({', '.join(self.cites)})" if self.cites else ""
-        return f"{where}: {self.reason}{cited}"
+        return f"{where}: {excerpt(self.reason, 600)}{cited}"
 
     def to_json(self) -> dict:
         return {"error": str(self), "field": self.field, "cites": list(self.cites)}
