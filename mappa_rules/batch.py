@@ -10,8 +10,14 @@ files to the recorded sizes and carries on from the next row, with no duplicates
 from __future__ import annotations
 
 import csv
+import ctypes
+import fcntl
+import hashlib
+import ctypes.util
 import json
 import os
+import signal
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -71,6 +77,7 @@ class Progress:
     results_bytes: int = 0
     errors_bytes: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    run: dict[str, Any] = field(default_factory=dict)  # what the results depend on: see `_identity`
 
 
 def read_rows(path: Path) -> Iterator[Row]:
@@ -199,8 +206,54 @@ _CONVENTION: str | None = None
 
 
 def _init_worker(rulesets_dir: str | None, convention: str | None) -> None:
+    """A worker: Ctrl-C is the parent's to handle (it stops between chunks); the worker dies with its
+    parent, even when the parent is killed outright."""
     global _LIBRARY, _CONVENTION
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     _LIBRARY, _CONVENTION = load_library(rulesets_dir), convention
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this process when its parent dies (PR_SET_PDEATHSIG); elsewhere, nothing."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+class Interrupted(MappaError):
+    """A batch stopped between chunks by SIGINT or SIGTERM; what is written is complete and resumable."""
+
+    def __init__(self, signum: int, rows_done: int) -> None:
+        self.signum, self.rows_done = signum, rows_done
+        self.exit_code = 128 + signum
+        super().__init__(f"{signal.Signals(signum).name}: stopped after {rows_done} rows")
+
+
+class _StopFlag:
+    """SIGINT and SIGTERM only set a flag while a batch runs; the run stops at the next chunk boundary."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> "_StopFlag":
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous[signum] = signal.signal(signum, self._set)
+        return self
+
+    def _set(self, signum: int, frame: Any) -> None:
+        self.signum = self.signum or signum
+
+    def __exit__(self, *exc: Any) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
 
 
 def _evaluate_chunk(rows: list[Row]) -> list[tuple[int, str, str]]:
@@ -277,13 +330,21 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
               rulesets_dir: Path | None = None, convention: str | None = None,
               on_row: Callable[[int], None] | None = None, on_result: Callable[[dict], None] | None = None) -> Counts:
     """Evaluate every row of the input into `results` and `errors`; see the module docstring."""
-    progress = _start(results, errors, resume)
-    counts = Counts(**progress.counts)
-    rows = read_rows(input_path)
-    for _ in range(progress.rows_done):  # resume: skip what is already written
-        next(rows, None)
     book = load_library(rulesets_dir)
-    with results.open("ab") as out, errors.open("ab") as err:
+    with results.open("ab") as out:
+        _lock(out, results)  # held for the whole run: a second run writing the same results fails at once
+        progress = _start(results, errors, resume, _identity(input_path, book, convention))
+        counts = Counts(**progress.counts)
+        rows = read_rows(input_path)
+        for _ in range(progress.rows_done):  # resume: skip what is already written
+            next(rows, None)
+        return _run(rows, book, progress, counts, out, errors, jobs, rulesets_dir, convention, on_row, on_result, results)
+
+
+def _run(rows: Iterator[Row], book: Library, progress: Progress, counts: Counts, out: Any, errors: Path, jobs: int,
+         rulesets_dir: Path | None, convention: str | None, on_row: Callable[[int], None] | None,
+         on_result: Callable[[dict], None] | None, results: Path) -> Counts:
+    with _StopFlag() as stop, errors.open("ab") as err:
         def write(batch: list[tuple[int, str, str]]) -> None:
             for _, status, line in batch:
                 counts.read += 1
@@ -299,33 +360,36 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
             _save(results, progress)
             if on_row:
                 on_row(len(batch))
+            if stop.signum is not None:
+                raise Interrupted(stop.signum, progress.rows_done)
 
         if jobs <= 1:
             for chunk in chunks(rows):
                 write([evaluate_row(row, book, convention) for row in chunk])
         else:
             _run_parallel(rows, jobs, rulesets_dir, convention, write)
-    return counts
+    return counts  # a signal after the last chunk was written: the run is complete
 
 
 def _run_parallel(rows: Iterator[Row], jobs: int, rulesets_dir: Path | None, convention: str | None,
                   write: Callable[[list[tuple[int, str, str]]], None]) -> None:
     """At most 2 x jobs chunks in flight, written in input order as the oldest completes."""
     folder = str(rulesets_dir) if rulesets_dir else None
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(folder, convention)) as pool:
-        pending: deque[Future] = deque()
-        try:
-            for chunk in chunks(rows):
-                pending.append(pool.submit(_evaluate_chunk, chunk))
-                while len(pending) >= 2 * jobs:
-                    write(pending.popleft().result())
-            while pending:
+    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(folder, convention))
+    pending: deque[Future] = deque()
+    try:
+        for chunk in chunks(rows):
+            pending.append(pool.submit(_evaluate_chunk, chunk))
+            while len(pending) >= 2 * jobs:
                 write(pending.popleft().result())
-        except BrokenProcessPool:
-            raise MappaError("a worker process died; the results are complete up to the last row written: rerun with --resume") from None
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            write(pending.popleft().result())
+    except BrokenProcessPool:
+        raise MappaError("a worker process died; the results are complete up to the last row written: rerun with --resume") from None
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
@@ -340,17 +404,47 @@ def chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
         yield chunk
 
 
-def _start(results: Path, errors: Path, resume: bool) -> Progress:
+def _lock(handle: Any, results: Path) -> None:
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise OptionError(f"{results}: another mappa batch is writing it; wait for it or choose another output") from None
+
+
+def _identity(input_path: Path, library: Library, convention: str | None) -> dict[str, Any]:
+    """What the results depend on: the input (size, modification time, SHA-256), the rulesets and the options."""
+    digest = hashlib.sha256()
+    if input_path.is_file():
+        with input_path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        status = input_path.stat()
+        source = {"size": status.st_size, "modified": status.st_mtime_ns, "sha256": digest.hexdigest()}
+    else:  # a folder: its case files' names and sizes
+        listing = sorted((p.name, p.stat().st_size) for p in input_path.iterdir() if p.is_file())
+        source = {"files": hashlib.sha256(json.dumps(listing).encode()).hexdigest()}
+    return {"input": source, "rulesets": [b.sha256 for b in library.versions], "convention": convention}
+
+
+WHAT_DIFFERS = {"input": "the input file is not the one the run started on",
+                "rulesets": "the rulesets differ from the run's", "convention": "--start-convention differs from the run's"}
+
+
+def _start(results: Path, errors: Path, resume: bool, run: dict[str, Any]) -> Progress:
     marker = progress_path(results)
     if not resume:
         for path in (results, errors):
-            path.write_bytes(b"")
-        progress = Progress()
+            with path.open("r+b" if path.exists() else "wb") as handle:  # the same file, still locked
+                handle.truncate(0)
+        progress = Progress(run=run)
         _save(results, progress)
         return progress
     if not marker.is_file():
         raise MappaError(f"{marker}: no progress file, so nothing to resume (run without --resume)")
     progress = Progress(**json.loads(marker.read_text()))
+    differs = [WHAT_DIFFERS[key] for key in WHAT_DIFFERS if progress.run.get(key) != run[key]]
+    if differs:
+        raise OptionError(f"{marker}: cannot resume: {'; '.join(differs)} (start again without --resume)")
     for path, size in ((results, progress.results_bytes), (errors, progress.errors_bytes)):
         if not path.is_file() or path.stat().st_size < size:
             raise MappaError(f"{path}: shorter than the progress file records; cannot resume safely")

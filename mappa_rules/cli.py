@@ -202,7 +202,7 @@ def schema_command(rulesets_dir: Path | None) -> None:
 def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: int, resume: bool, summary: Path | None,
                   start_convention: str | None, rulesets_dir: Path | None) -> None:
     """Assess a caseload: a JSON Lines file, a CSV file (a column per fact) or a folder of case files."""
-    from mappa_rules.batch import check_outputs, default_errors_path, progress_path, run_batch
+    from mappa_rules.batch import Interrupted, check_outputs, default_errors_path, progress_path, run_batch
     from mappa_rules.caseload import CaseloadCollector, load_errors
 
     errors = errors or default_errors_path(results)
@@ -214,8 +214,11 @@ def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: in
             counts = run_batch(input_path, results, errors, jobs=jobs, resume=resume, rulesets_dir=rulesets_dir,
                                convention=start_convention, on_row=(lambda n: bar.update(n)) if show else None,
                                on_result=collector.add if collector else None)
-        except KeyboardInterrupt:
-            done = json.loads(progress_path(results).read_text())["rows_done"]
+        except Interrupted as stopped:
+            click.echo(f"mappa: interrupted ({stopped}); {results} is valid up to there: rerun with --resume", err=True)
+            sys.exit(stopped.exit_code)
+        except KeyboardInterrupt:  # before the batch took over the signals
+            done = json.loads(progress_path(results).read_text())["rows_done"] if progress_path(results).is_file() else 0
             click.echo(f"mappa: interrupted after {done} rows; {results} is valid up to there: rerun with --resume", err=True)
             sys.exit(130)
     if collector and summary:

@@ -10,9 +10,11 @@ trivial actions that only record their rule id; swallowed action exceptions re-r
 
 from __future__ import annotations
 
+import signal
 import threading
 import warnings
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from durable import engine as durable_engine
 
@@ -66,7 +68,7 @@ class RuleEngine:
         fact = dict(facts)
         fact.update({CASE_MARKER: 1, "id": "case", "sid": sid})
         name = self._names[stratum]
-        with self._lock:
+        with self._lock, signals_deferred():
             self._fired = []
             try:
                 state = self._host.assert_fact(name, fact)
@@ -95,9 +97,27 @@ class RuleEngine:
 
 
 def _first_line(exception_text: str) -> str:
-    """durable stores `exception caught <message>, traceback [...]`: keep the message."""
+    """durable stores `exception caught <message>, traceback [...]`: keep the message (it may be empty)."""
     message = str(exception_text).removeprefix("exception caught ")
-    return message.split(", traceback [", 1)[0].splitlines()[0]
+    lines = message.split(", traceback [", 1)[0].splitlines()
+    return lines[0] if lines else "(no message)"
+
+
+_DEFERRED = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for this thread while durable-rules runs: a handler never runs inside
+    its C code or its action callbacks; a signal that arrives meanwhile is delivered right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # Python runs signal handlers in the main thread only
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 _ENGINES: dict[tuple[str, str | None], RuleEngine] = {}

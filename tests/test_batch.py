@@ -119,13 +119,16 @@ def _start_and_stop(caseload: Path, out: Path, how: str, jobs: int = 1) -> subpr
                     for c in (task / "children").read_text().split()]
         os.kill(children[0], signal.SIGKILL)
     else:
-        process.send_signal(signal.SIGINT if how == "interrupt" else signal.SIGKILL)
+        process.send_signal({"interrupt": signal.SIGINT, "terminate": signal.SIGTERM}.get(how, signal.SIGKILL))
     _, err = process.communicate(timeout=60)
     return process.returncode, err
 
 
 @pytest.mark.parametrize(("how", "jobs", "code", "words"), [
     ("interrupt", 1, 130, "valid up to there: rerun with --resume"),
+    ("interrupt", 2, 130, "valid up to there: rerun with --resume"),
+    ("terminate", 1, 143, "SIGTERM: stopped after"),
+    ("terminate", 2, 143, "SIGTERM: stopped after"),
     ("kill", 1, -9, ""),
     ("worker", 2, 1, "a worker process died"),
 ])
@@ -134,6 +137,7 @@ def test_an_interrupted_run_loses_nothing_and_resumes_without_duplicates(caseloa
     returncode, err = _start_and_stop(caseload, out, how, jobs)
     assert returncode == code, err
     assert words in err
+    assert "Traceback" not in err
     progress = json.loads(out.with_name("results.jsonl.progress.json").read_text())
     assert 0 < progress["rows_done"] < 1500
     valid = out.read_bytes()[: progress["results_bytes"]].decode().splitlines()
@@ -142,3 +146,57 @@ def test_an_interrupted_run_loses_nothing_and_resumes_without_duplicates(caseloa
     assert result.exit_code == 0, result.output
     assert (out.read_bytes(), out.with_name("results.errors.jsonl").read_bytes()) == uninterrupted
     assert "read 1500:" in result.output
+
+
+def test_workers_die_with_their_parent_even_when_it_is_killed(caseload: Path, tmp_path: Path) -> None:
+    """Killed outright, the parent of --jobs 2 leaves no worker behind holding its output open."""
+    out = tmp_path / "results.jsonl"
+    process = subprocess.Popen([MAPPA, "batch", str(caseload), "-o", str(out), "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    marker = out.with_name(out.name + ".progress.json")
+    deadline = time.time() + 60
+    while time.time() < deadline and not (marker.is_file() and json.loads(marker.read_text() or '{"rows_done": 0}')["rows_done"]):
+        time.sleep(0.01)
+    workers = [int(c) for task in Path(f"/proc/{process.pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    assert workers
+    process.kill()
+    process.communicate(timeout=60)  # returns only once no process holds the pipes open
+    deadline = time.time() + 10
+    while time.time() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def test_resuming_with_another_input_is_refused_and_names_what_differs(caseload: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    assert CliRunner().invoke(main, ["batch", str(caseload), "-o", str(out)]).exit_code == 0
+    other = tmp_path / "other.jsonl"
+    other.write_text(caseload.read_text().replace('"case_id": "', '"case_id": "B-', 1))
+    before = out.read_bytes()
+    result = CliRunner().invoke(main, ["batch", str(other), "-o", str(out), "--resume"])
+    assert result.exit_code == 2 and "cannot resume: the input file is not the one the run started on" in result.stderr
+    assert out.read_bytes() == before
+
+
+def test_a_second_run_writing_the_same_results_fails_at_once(caseload: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    first = subprocess.Popen([MAPPA, "batch", str(caseload), "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    marker = out.with_name(out.name + ".progress.json")
+    deadline = time.time() + 60
+    while time.time() < deadline and not marker.is_file():
+        time.sleep(0.01)
+    second = subprocess.run([MAPPA, "batch", str(caseload), "-o", str(out)], capture_output=True, text=True, timeout=60)
+    _, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert second.returncode == 2 and "another mappa batch is writing it" in second.stderr
+    assert len(out.read_text().splitlines()) + len(out.with_name("results.errors.jsonl").read_text().splitlines()) == 1500
+
+
+def test_fault_injection_in_short_form_loses_nothing_and_leaves_nothing_running() -> None:
+    """bench/faults.py, short: random SIGINT / SIGTERM / SIGKILL to --jobs 1 and 2 batches over bad rows, then resumed."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("faults", Path(__file__).parent.parent / "bench" / "faults.py")
+    faults = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(faults)
+    assert faults.main(["--runs", "4", "--cases", "400", "--seed", "5"]) == 0
