@@ -70,6 +70,9 @@ def assess_command(case_file: str, fmt: str, audience: str, output: Path | None,
                    rulesets_dir: Path | None) -> None:
     """Assess one file of any kind: case, referral, complaint, disagreement, meeting_notice
     (YAML or JSON; - reads standard input)."""
+    from mappa_rules.outputs import refuse_overwriting
+
+    refuse_overwriting([case_file] if case_file != "-" else [], [output] if output else [])
     library = load_library(rulesets_dir)
     data, source = read_document(case_file)
     book = library.for_data(data)
@@ -78,14 +81,13 @@ def assess_command(case_file: str, fmt: str, audience: str, output: Path | None,
 
 
 def write(text: str, output: Path | None) -> None:
-    """To the file given, or to standard output."""
+    """To the file given, whole or not at all, or to standard output."""
+    from mappa_rules.outputs import write_atomically
+
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise MappaError(f"{output}: cannot be written: {exc.strerror}") from None
+    write_atomically(output, text)
 
 
 @main.command("interview")
@@ -275,8 +277,10 @@ def check_command(rulesets_dir: Path | None, kinds: tuple[str, ...], examples: i
 def diff_command(caseload: Path, base: Path | None, head: Path | None, fmt: str, output: Path | None, jobs: int) -> None:
     """Evaluate a caseload under two rulesets; report the cases that change and the rules that changed them."""
     from mappa_rules.diff import diff_caseload
+    from mappa_rules.outputs import refuse_overwriting
     from mappa_rules.report import render_diff
 
+    refuse_overwriting([caseload], [output] if output else [])
     write(render_diff(diff_caseload(caseload, base, head, jobs), fmt), output)
 
 

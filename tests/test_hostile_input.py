@@ -103,3 +103,22 @@ def test_batch_refuses_outputs_it_cannot_or_must_not_write_before_reading_anythi
     assert len(result.stderr.splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert load.read_text() == json.dumps({"case_id": "G", "facts": {}}) + "\n"
+
+
+def test_assess_never_writes_its_report_over_the_case(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text("facts:\n  subject_to_notification_requirements: true\n")
+    link = tmp_path / "link.yaml"
+    link.hardlink_to(case)
+    for output in (case, link):
+        result = CliRunner().invoke(main, ["assess", str(case), "-o", str(output)])
+        assert result.exit_code == 2 and "is the same file as the input" in result.stderr
+    assert case.read_text() == "facts:\n  subject_to_notification_requirements: true\n"
+
+
+def test_diff_never_writes_its_report_over_the_caseload(tmp_path: Path) -> None:
+    load = tmp_path / "load.jsonl"
+    load.write_text(json.dumps({"case_id": "G", "facts": {}}) + "\n")
+    result = CliRunner().invoke(main, ["diff", str(load), "-o", str(load)])
+    assert result.exit_code == 2 and "is the same file as the input" in result.stderr
+    assert load.read_text() == json.dumps({"case_id": "G", "facts": {}}) + "\n"
