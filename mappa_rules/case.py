@@ -48,11 +48,12 @@ def read_document(path: str | Path) -> tuple[Any, str]:
         if Path(path).is_dir():
             raise CaseError(source, None, "is a folder, not a case file")
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_DOCUMENT_CHARACTERS * 4:  # refused before it is read
+                raise CaseError(source, None, f"too large: {size:,} bytes (a case file is at most about 1 MB)")
             raw = Path(path).read_bytes()
         except OSError as exc:
             raise CaseError(source, None, f"cannot be read: {exc.strerror or exc}") from None
-        if len(raw) > MAX_DOCUMENT_CHARACTERS * 4:
-            raise CaseError(source, None, f"too large: {len(raw):,} bytes (a case file is at most about 1 MB)")
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
