@@ -315,11 +315,13 @@ def verify_command(tags: tuple[str, ...], clauses: tuple[str, ...], area: str | 
         click.echo(f"FAILED {s.file}:{s.line} {s.name} [{', '.join(s.clauses)}]: {outcome.failure}")
     trace = traceability(book, verification, chosen, decisions)
     output.mkdir(parents=True, exist_ok=True)
+    # a selection never replaces the report of the whole catalogue
+    name = "traceability-selection" if (tags or clauses or area) else "traceability"
     for fmt in ("html", "md"):
-        write(render_traceability(trace, fmt), output / f"traceability.{fmt}")
+        write(render_traceability(trace, fmt), output / f"{name}.{fmt}")
     unaccounted = len(trace["without_rule"]) + len(trace["without_scenario"])
     click.echo(f"{trace['passed']} passed, {trace['failed']} failed; {unaccounted} normative clauses unaccounted for; "
-               f"report: {output / 'traceability.html'}")
+               f"report: {output / (name + '.html')}")
     if verification.failed:
         sys.exit(1)
 

@@ -129,3 +129,12 @@ def test_a_decision_naming_a_rule_the_rulebook_lacks_is_refused(draft: Path) -> 
         load_decisions(load_rulebook(draft))
     result = CliRunner().invoke(main, ["verify", "--rulesets", str(draft), "-o", str(draft / "out")])
     assert result.exit_code == 2 and "decision 6: no rule 'LVL-1-BARRIERS'" in result.output
+
+
+def test_a_selection_never_replaces_the_whole_traceability_report(tmp_path: Path) -> None:
+    (tmp_path / "traceability.html").write_text("the full report")
+    result = CliRunner().invoke(main, ["verify", "--clause", "CAT-2a", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "traceability.html").read_text() == "the full report"
+    assert "CAT-2a" in (tmp_path / "traceability-selection.html").read_text()
+    assert "traceability-selection.html" in result.output
