@@ -235,14 +235,14 @@ class Interrupted(MappaError):
         super().__init__(f"{signal.Signals(signum).name}: stopped after {rows_done} rows")
 
 
-class _StopFlag:
+class StopFlag:
     """SIGINT and SIGTERM only set a flag while a batch runs; the run stops at the next chunk boundary."""
 
     def __init__(self) -> None:
         self.signum: int | None = None
         self._previous: dict[int, Any] = {}
 
-    def __enter__(self) -> "_StopFlag":
+    def __enter__(self) -> "StopFlag":
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGINT, signal.SIGTERM):
                 self._previous[signum] = signal.signal(signum, self._set)
@@ -328,8 +328,16 @@ def default_errors_path(results: Path) -> Path:
 
 def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, resume: bool = False,
               rulesets_dir: Path | None = None, convention: str | None = None,
-              on_row: Callable[[int], None] | None = None, on_result: Callable[[dict], None] | None = None) -> Counts:
-    """Evaluate every row of the input into `results` and `errors`; see the module docstring."""
+              on_row: Callable[[int], None] | None = None, on_result: Callable[[dict], None] | None = None,
+              stop: StopFlag | None = None) -> Counts:
+    """Evaluate every row of the input into `results` and `errors`; see the module docstring.
+
+    `stop`: a StopFlag the caller already holds (the command holds one from before the first write to
+    after the last line it prints, so no signal in between ends the process half-way)."""
+    if stop is None:
+        with StopFlag() as own:
+            return run_batch(input_path, results, errors, jobs=jobs, resume=resume, rulesets_dir=rulesets_dir,
+                             convention=convention, on_row=on_row, on_result=on_result, stop=own)
     book = load_library(rulesets_dir)
     with results.open("ab") as out:
         _lock(out, results)  # held for the whole run: a second run writing the same results fails at once
@@ -338,13 +346,13 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
         rows = read_rows(input_path)
         for _ in range(progress.rows_done):  # resume: skip what is already written
             next(rows, None)
-        return _run(rows, book, progress, counts, out, errors, jobs, rulesets_dir, convention, on_row, on_result, results)
+        return _run(rows, book, progress, counts, out, errors, jobs, rulesets_dir, convention, on_row, on_result, results, stop)
 
 
 def _run(rows: Iterator[Row], book: Library, progress: Progress, counts: Counts, out: Any, errors: Path, jobs: int,
          rulesets_dir: Path | None, convention: str | None, on_row: Callable[[int], None] | None,
-         on_result: Callable[[dict], None] | None, results: Path) -> Counts:
-    with _StopFlag() as stop, errors.open("ab") as err:
+         on_result: Callable[[dict], None] | None, results: Path, stop: StopFlag) -> Counts:
+    with errors.open("ab") as err:
         def write(batch: list[tuple[int, str, str]]) -> None:
             for _, status, line in batch:
                 counts.read += 1
