@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import csv
 import ctypes
+import ctypes.util
 import fcntl
 import hashlib
-import ctypes.util
 import json
 import os
 import signal
 import threading
 from collections import deque
+from contextlib import nullcontext
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -26,11 +27,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from mappa_rules.case import case_from_data
-from mappa_rules.documents import parse_text
+from mappa_rules.documents import decode_utf8, parse_text
 from mappa_rules.errors import CaseError, MappaError, OptionError, excerpt
-from mappa_rules.outputs import refuse_overwriting
 from mappa_rules.explain import assess
 from mappa_rules.loader import Library, load_library
+from mappa_rules.outputs import refuse_overwriting
 from mappa_rules.ruleset import FactSpec, Rulebook
 
 CHUNK = 200
@@ -90,7 +91,7 @@ def read_rows(path: Path) -> Iterator[Row]:
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
         for number, file in enumerate(files, start=1):
             try:
-                text = _decoded(file.read_bytes(), first=True)
+                text = decode_utf8(file.read_bytes(), _unreadable)
                 yield Row(number, file.name, parse_text(text, file.suffix.lower() == ".json", _unreadable))
             except (_Unreadable, OSError) as exc:
                 yield Row(number, file.name, unreadable=getattr(exc, "strerror", None) or str(exc))
@@ -108,7 +109,7 @@ def read_rows(path: Path) -> Iterator[Row]:
             number += 1
             source = f"{path.name}:{physical}"
             try:
-                yield Row(number, source, parse_text(_decoded(raw, physical == 1), True, _unreadable))
+                yield Row(number, source, parse_text(decode_utf8(raw, _unreadable, bom_allowed=physical == 1), True, _unreadable))
             except _Unreadable as exc:
                 yield Row(number, source, unreadable=str(exc))
 
@@ -144,16 +145,6 @@ def _csv_rows(path: Path) -> Iterator[Row]:
                 yield Row(number, source, unreadable="not UTF-8 text; save the file as UTF-8")
             else:
                 yield Row(number, source, record=record)
-
-
-def _decoded(raw: bytes, first: bool) -> str:
-    """UTF-8 text (a byte-order mark at the start of the file dropped), or the row's error."""
-    if first and raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _Unreadable(f"not UTF-8 text (byte {raw[exc.start]:#04x} at position {exc.start + 1}); save the file as UTF-8") from None
 
 
 def _not_utf8(text: str) -> bool:
@@ -279,19 +270,19 @@ def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = N
         result = assess(case_from_data(data, book, row.source), book, convention)
         return row.number, result["status"], json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
     except CaseError as exc:
-        error = {"row": row.number, "source": row.source, "case_id": case_id, **exc.to_json()}
+        error = exc.to_json()
     except MappaError as exc:  # e.g. no ruleset version in force on the row's as_of
-        error = {"row": row.number, "source": row.source, "case_id": case_id, "error": excerpt(f"{row.source}: {exc}", 300),
-                 "field": None, "cites": []}
-    except (Exception, RecursionError) as exc:  # noqa: BLE001 - any failure of one row is that row's error
-        reason = f"{row.source}: could not be assessed ({type(exc).__name__}: {exc})"
-        error = {"row": row.number, "source": row.source, "case_id": case_id, "error": excerpt(reason, 300),
-                 "field": None, "cites": []}
-    if not isinstance(case_id, (str, int, type(None))):
-        error["case_id"] = None
-    elif isinstance(case_id, str):
-        error["case_id"] = excerpt(case_id, 80)
-    return row.number, "invalid", json.dumps(error, sort_keys=True, ensure_ascii=False) + "\n"
+        error = _unassessed(f"{row.source}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - any failure of one row (RecursionError too) is that row's error
+        error = _unassessed(f"{row.source}: could not be assessed ({type(exc).__name__}: {exc})")
+    shown_id = excerpt(case_id, 80) if isinstance(case_id, str) else case_id if isinstance(case_id, int) else None
+    record = {"row": row.number, "source": row.source, "case_id": shown_id, **error}
+    return row.number, "invalid", json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _unassessed(reason: str) -> dict[str, Any]:
+    """The error of a row that failed other than by validation: a short excerpt, no field, no clause."""
+    return {"error": excerpt(reason, 300), "field": None, "cites": []}
 
 
 # --- the run --------------------------------------------------------------------------------------
@@ -334,49 +325,39 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
 
     `stop`: a StopFlag the caller already holds (the command holds one from before the first write to
     after the last line it prints, so no signal in between ends the process half-way)."""
-    if stop is None:
-        with StopFlag() as own:
-            return run_batch(input_path, results, errors, jobs=jobs, resume=resume, rulesets_dir=rulesets_dir,
-                             convention=convention, on_row=on_row, on_result=on_result, stop=own)
     book = load_library(rulesets_dir)
-    with results.open("ab") as out:
+    with nullcontext(stop) if stop else StopFlag() as stop, results.open("ab") as out:
         _lock(out, results)  # held for the whole run: a second run writing the same results fails at once
         progress = _start(results, errors, resume, _identity(input_path, book, convention))
         counts = Counts(**progress.counts)
         rows = read_rows(input_path)
         for _ in range(progress.rows_done):  # resume: skip what is already written
             next(rows, None)
-        return _run(rows, book, progress, counts, out, errors, jobs, rulesets_dir, convention, on_row, on_result, results, stop)
+        with errors.open("ab") as err:
+            def write(batch: list[tuple[int, str, str]]) -> None:
+                for _, status, line in batch:
+                    counts.read += 1
+                    setattr(counts, status, getattr(counts, status) + 1)
+                    (err if status == "invalid" else out).write(line.encode("utf-8"))
+                    if on_result and status != "invalid":
+                        on_result(json.loads(line))
+                out.flush()
+                err.flush()
+                progress.rows_done += len(batch)
+                progress.results_bytes, progress.errors_bytes = out.tell(), err.tell()
+                progress.counts = counts.__dict__.copy()
+                _save(results, progress)
+                if on_row:
+                    on_row(len(batch))
+                if stop.signum is not None:
+                    raise Interrupted(stop.signum, progress.rows_done)
 
-
-def _run(rows: Iterator[Row], book: Library, progress: Progress, counts: Counts, out: Any, errors: Path, jobs: int,
-         rulesets_dir: Path | None, convention: str | None, on_row: Callable[[int], None] | None,
-         on_result: Callable[[dict], None] | None, results: Path, stop: StopFlag) -> Counts:
-    with errors.open("ab") as err:
-        def write(batch: list[tuple[int, str, str]]) -> None:
-            for _, status, line in batch:
-                counts.read += 1
-                setattr(counts, status, getattr(counts, status) + 1)
-                (err if status == "invalid" else out).write(line.encode("utf-8"))
-                if on_result and status != "invalid":
-                    on_result(json.loads(line))
-            out.flush()
-            err.flush()
-            progress.rows_done += len(batch)
-            progress.results_bytes, progress.errors_bytes = out.tell(), err.tell()
-            progress.counts = counts.__dict__.copy()
-            _save(results, progress)
-            if on_row:
-                on_row(len(batch))
-            if stop.signum is not None:
-                raise Interrupted(stop.signum, progress.rows_done)
-
-        if jobs <= 1:
-            for chunk in chunks(rows):
-                write([evaluate_row(row, book, convention) for row in chunk])
-        else:
-            _run_parallel(rows, jobs, rulesets_dir, convention, write)
-    return counts  # a signal after the last chunk was written: the run is complete
+            if jobs <= 1:
+                for chunk in chunks(rows):
+                    write([evaluate_row(row, book, convention) for row in chunk])
+            else:
+                _run_parallel(rows, jobs, rulesets_dir, convention, write)
+        return counts  # a signal after the last chunk was written: the run is complete
 
 
 def _run_parallel(rows: Iterator[Row], jobs: int, rulesets_dir: Path | None, convention: str | None,
@@ -442,8 +423,7 @@ def _start(results: Path, errors: Path, resume: bool, run: dict[str, Any]) -> Pr
     marker = progress_path(results)
     if not resume:
         for path in (results, errors):
-            with path.open("r+b" if path.exists() else "wb") as handle:  # the same file, still locked
-                handle.truncate(0)
+            path.write_bytes(b"")
         progress = Progress(run=run)
         _save(results, progress)
         return progress

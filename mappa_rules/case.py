@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-from mappa_rules.documents import MAX_DOCUMENT_CHARACTERS, parse_text
+from mappa_rules.documents import MAX_DOCUMENT_CHARACTERS, decode_utf8, parse_text
 from mappa_rules.errors import CaseError
 from mappa_rules.ruleset import FactSpec, Rulebook
 
@@ -54,10 +54,7 @@ def read_document(path: str | Path) -> tuple[Any, str]:
             raw = Path(path).read_bytes()
         except OSError as exc:
             raise CaseError(source, None, f"cannot be read: {exc.strerror or exc}") from None
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CaseError(source, None, f"not UTF-8 text (byte {raw[exc.start]:#04x} at byte {exc.start + 1}); save the file as UTF-8") from None
+        text = decode_utf8(raw, lambda reason: CaseError(source, None, reason))
         json_only = Path(path).suffix.lower() == ".json"
     return parse_text(text, json_only, lambda reason: CaseError(source, None, reason)), source
 

@@ -204,25 +204,16 @@ def schema_command(rulesets_dir: Path | None) -> None:
 def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: int, resume: bool, summary: Path | None,
                   start_convention: str | None, rulesets_dir: Path | None) -> None:
     """Assess a caseload: a JSON Lines file, a CSV file (a column per fact) or a folder of case files."""
-    from mappa_rules.batch import StopFlag, check_outputs, default_errors_path
-    from mappa_rules.caseload import CaseloadCollector
+    from mappa_rules.batch import Interrupted, StopFlag, check_outputs, default_errors_path, progress_path, run_batch
+    from mappa_rules.caseload import CaseloadCollector, load_errors
 
     errors = errors or default_errors_path(results)
     summary_format = check_outputs(input_path, results, errors, summary)
     collector = CaseloadCollector() if summary else None
-    with StopFlag() as stop:  # from before the first write to after the last line printed
-        _run_batch_command(input_path, results, errors, jobs, resume, summary, summary_format, start_convention, rulesets_dir,
-                           collector, stop)
-
-
-def _run_batch_command(input_path: Path, results: Path, errors: Path, jobs: int, resume: bool, summary: Path | None,
-                       summary_format: str | None, start_convention: str | None, rulesets_dir: Path | None,
-                       collector: Any, stop: Any) -> None:
-    from mappa_rules.batch import Interrupted, progress_path, run_batch
-    from mappa_rules.caseload import load_errors
-
     show = sys.stderr.isatty()
-    with click.progressbar(length=0, label="Assessing", file=sys.stderr, show_pos=True) if show else nullcontext() as bar:
+    bar_or_nothing = click.progressbar(length=0, label="Assessing", file=sys.stderr, show_pos=True) if show else nullcontext()
+    # the signals are a flag from before the first write to after the last line printed
+    with StopFlag() as stop, bar_or_nothing as bar:
         try:
             counts = run_batch(input_path, results, errors, jobs=jobs, resume=resume, rulesets_dir=rulesets_dir,
                                convention=start_convention, on_row=(lambda n: bar.update(n)) if show else None,
@@ -234,9 +225,9 @@ def _run_batch_command(input_path: Path, results: Path, errors: Path, jobs: int,
             done = json.loads(progress_path(results).read_text())["rows_done"] if progress_path(results).is_file() else 0
             click.echo(f"mappa: interrupted after {done} rows; {results} is valid up to there: rerun with --resume", err=True)
             sys.exit(130)
-    if collector and summary:
-        write(collector.render(summary_format, load_errors(errors)), summary)
-    click.echo(counts.line())
+        if collector and summary:
+            write(collector.render(summary_format, load_errors(errors)), summary)
+        click.echo(counts.line())
 
 
 @main.command("lint")

@@ -53,6 +53,17 @@ def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 
 
+def decode_utf8(raw: bytes, fail: Callable[[str], Exception], bom_allowed: bool = True) -> str:
+    """UTF-8 text, a byte-order mark at the start dropped (Excel writes one); other bytes: `fail(reason)`
+    naming the first bad byte."""
+    if bom_allowed and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(f"not UTF-8 text (byte {raw[exc.start]:#04x} at byte {exc.start + 1}); save the file as UTF-8") from None
+
+
 def parse_text(text: str, json_only: bool, fail: Callable[[str], Exception]) -> Any:
     """Parse YAML (or JSON, a subset of it); `fail(reason)` builds the exception to raise."""
     if len(text) > MAX_DOCUMENT_CHARACTERS:
