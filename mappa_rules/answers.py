@@ -19,7 +19,7 @@ from typing import Any
 
 from mappa_rules.conditions import atoms
 from mappa_rules.evaluator import Evaluation
-from mappa_rules.explain import add_missing
+from mappa_rules.explain import add_missing, invalid_rules
 from mappa_rules.firmness import (FIRM, NEEDS_ANSWER, OPEN, PROVISIONAL, CompletionSpace, Firmness, classify, ordered, plain_value,
                                   reachable_answers, to_json_value)
 from mappa_rules.ruleset import Rulebook
@@ -60,8 +60,9 @@ def guide(ev: Evaluation, result: dict[str, Any]) -> None:
     book = ev.book
     scope = _scope(result)  # the outcomes the case asks about, once
     found: dict[str, Any] = {}
+    keys = {name: _key(book, name) for name in analysis.firm}
     for name, f in analysis.firm.items():
-        key = _key(book, name)
+        key = keys[name]
         entry: dict[str, Any] = {"firmness": f.firmness, "applies": f.applies, "in_scope": key in scope,
                                  "value": None, "candidates": [], "could_change_if": analysis.changes.get(name, [])}
         if f.firmness in (FIRM, PROVISIONAL) and f.applies:
@@ -73,7 +74,7 @@ def guide(ev: Evaluation, result: dict[str, Any]) -> None:
         elif f.firmness == NEEDS_ANSWER:
             entry["candidates"] = reachable_answers(book, name, f.reachable)
         found[key] = entry
-    _keep_firm_outcomes(ev, result, {name: _key(book, name) for name in analysis.firm}, found)
+    _keep_firm_outcomes(ev, result, keys, found)
     result["answers"] = found
     result["status"] = status(found, result)
     result["questions"] = analysis.questions
@@ -131,7 +132,7 @@ def _analyse(space: CompletionSpace, given: set[str], allowed: list, current_ope
 
 def _rests_on(book: Rulebook, name: str, firm: dict[str, Firmness]) -> list[str]:
     """The open outcomes an outcome is read from (it stays open until they are settled)."""
-    setters = book.setters(name) if name in book.derived else [r for r in book.rules if r.then.invalid]
+    setters = book.setters(name) if name in book.derived else invalid_rules(book)
     conditions_read = [r.when for r in setters]
     if name in book.required_when:
         conditions_read.append(book.required_when[name])
@@ -199,7 +200,8 @@ def _changes(space: CompletionSpace, allowed: list, name: str) -> list[dict[str,
         [reached] = d.reachable([root], _narrowed(allowed, fixed))
         opened = [r for r in reached if r.how == "open"]
         shared = [plain_value(book, c) for c in opened[0].candidates if all(_has(r.candidates, c) for r in opened)]
-        more = [plain_value(book, c) for c in dict.fromkeys(c for r in opened for c in r.candidates) if plain_value(book, c) not in shared]
+        every = [plain_value(book, c) for c in dict.fromkeys(c for r in opened for c in r.candidates)]
+        more = [c for c in every if c not in shared]
         rules = list(dict.fromkeys(rid for r in opened for rid in r.rules))
         facts = {space.variables[level].name: _values(space.variables[level], at) for level, at in sorted(fixed.items())}
         words = [condition_words(book, space.variables[level], at) for level, at in sorted(fixed.items())]

@@ -159,13 +159,14 @@ def _in_scope(ev: Evaluation, name: str) -> bool:
     return any(fact in given for rule in applicable for fact in rule.reads)
 
 
-def _invalid_rules(book: Rulebook) -> list[Rule]:
+def invalid_rules(book: Rulebook) -> list[Rule]:
+    """The rules that reject a proposal (a stated category or level)."""
     return [r for r in book.rules if r.then.invalid]
 
 
 def _proposal_undetermined(ev: Evaluation) -> bool:
     """A proposal the case makes (a stated category or level) that the rules cannot yet check."""
-    rules = _invalid_rules(ev.book)
+    rules = invalid_rules(ev.book)
     given = {r.then.invalid for r in rules} & set(ev.case.facts)
     return bool(given) and any(ev.verdicts.get(r.id) is None and r.then.invalid in given for r in rules)
 
@@ -174,7 +175,7 @@ def add_missing(ev: Evaluation, names: list[str], missing: dict[str, dict[str, A
     """Add to `missing` the facts not given that the rules setting each named outcome still need."""
     for name in names:
         label = ev.book.derived[name].outcome if name in ev.book.derived else INVALID
-        rules = _invalid_rules(ev.book) if name == INVALID else ev.book.setters(name)
+        rules = invalid_rules(ev.book) if name == INVALID else ev.book.setters(name)
         _collect_missing(ev, rules, label, missing, set())
 
 

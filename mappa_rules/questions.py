@@ -51,7 +51,6 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
     in_scope = {name: f for name, f in firm.items() if scope is None or name in scope}
     opened = [name for name, f in in_scope.items() if f.firmness == OPEN]
     firm = {name: f for name, f in in_scope.items() if f.firmness != OPEN}  # an open outcome stays open
-    current_open = {name: None for name in firm}
     questions: list[tuple[int, Question]] = []
     not_asked: dict[str, str] = {}
     tested_by = {name: _tested_levels(space, allowed, [space.bare[name]]) for name in firm
@@ -85,7 +84,7 @@ def analyse(space: CompletionSpace, given: set[str], allowed: list, firm: dict[s
             not_asked[name] = (_open_only(book, opened) if level in tested_open
                                else "no answer to it changes any outcome on the facts given so far")
             continue
-        question = _question(space, allowed, firm, current_open, level, variable, unknown - {name})
+        question = _question(space, allowed, firm, level, variable, unknown - {name})
         if question is None:
             # no single answer changes anything, but with other answers it can: still worth asking, last
             testing = [out for out, levels in tested_by.items() if level in levels]
@@ -103,8 +102,8 @@ def _open_only(book: Any, opened: list[str]) -> str:
     return f"it could only change what the open {labels} could be: that stays open whatever the answer, and a co-ordinator decides"
 
 
-def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness], current_open: dict[str, Any],
-              level: int, variable: Variable, free: set[str]) -> Question | None:
+def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness], level: int, variable: Variable,
+              free: set[str]) -> Question | None:
     decides, confirms, touched = False, False, []
     follows: dict[Any, dict[str, Any]] = {}
     remaining, possible = 0, 0
@@ -114,12 +113,9 @@ def _question(space: CompletionSpace, allowed: list, firm: dict[str, Firmness], 
         if not any(reached.values()):
             continue  # this answer contradicts the facts given (VAL-3): not a possible answer
         possible += 1
-        after: dict[str, Firmness] = {}
-        for name, results in reached.items():
-            after[name] = classify(name, results, current_open.get(name))
         changed: dict[str, Any] = {}
-        for name, before in firm.items():
-            now = after[name]
+        for name, before in firm.items():  # none of them open: an open outcome stays open, whatever the answer
+            now = classify(name, reached[name], None)
             remaining += len({r.answer if not r.doubt else ("doubt",) for r in now.reachable})
             if _same(before, now):
                 continue

@@ -18,13 +18,12 @@ import jinja2
 
 from mappa_rules.errors import MappaError
 from mappa_rules.evaluator import show
-from mappa_rules.wording import OUTCOME_LABELS, answer_words, change_lines, outcome_label
+from mappa_rules.wording import EFFECT_WORDS, OUTCOME_LABELS, answer_words, change_lines, outcome_label
 
 MARKING = "OFFICIAL-SENSITIVE"
 JUDGEMENT = "This tool supports, and does not replace, professional judgement."
 FORMATS = ("text", "md", "html", "json")
 AUDIENCES = ("practitioner", "auditor")
-EFFECTS = {"decides": "could change an answer", "confirms": "could only leave an answer open"}
 
 
 def templates_dir() -> Path:
@@ -57,9 +56,9 @@ def environment(fmt: str) -> jinja2.Environment:
     env.filters["esc"] = _markdown_escape if fmt == "md" else (lambda value: value)
     env.filters["label"] = outcome_label
     env.filters["answer_words"] = lambda entry, key: answer_words(key, entry)
-    env.globals["change_lines"] = change_lines
-    env.filters["question_line"] = lambda q: f"{q['question']} ({q['label']} [{q['fact']}]: {EFFECTS[q['effect']]})"
-    env.globals.update(MARKING=MARKING, JUDGEMENT=JUDGEMENT, LABELS=OUTCOME_LABELS, fmt=fmt)
+    env.filters["question_line"] = lambda q: f"{q['question']} ({q['label']} [{q['fact']}]: {EFFECT_WORDS[q['effect']]})"
+    env.globals.update(MARKING=MARKING, JUDGEMENT=JUDGEMENT, LABELS=OUTCOME_LABELS, EFFECT_WORDS=EFFECT_WORDS,
+                       change_lines=change_lines, fmt=fmt)
     return env
 
 

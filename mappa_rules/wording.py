@@ -29,11 +29,12 @@ def outcome_label(key: str) -> str:
     return OUTCOME_LABELS.get(key, str(key).replace("_", " "))
 
 
-FIRMNESS_WORDS = {
-    "firm": "firm",
-    "provisional": "on the facts given (provisional)",
-    "open": "open: a co-ordinator decides",
-    "needs_answer": "not yet known",
+PROVISIONAL_WORDS = "on the facts given (provisional)"
+EFFECT_WORDS = {  # what asking a fact can do (a question's and a missing fact's `effect`)
+    "decides": "could change an answer",
+    "confirms": "could only leave an answer open",
+    "asked: not known": "asked: not known",
+    "none": "cannot change any answer on these facts",
 }
 
 
@@ -63,7 +64,7 @@ def answer_words(key: str, entry: dict[str, Any]) -> str:
     firmness = entry["firmness"]
     if firmness in ("firm", "provisional"):
         value = value_words(key, entry["value"]) if entry["applies"] else "does not apply"
-        return value if firmness == "firm" else f"{value} {FIRMNESS_WORDS['provisional']}"
+        return value if firmness == "firm" else f"{value} {PROVISIONAL_WORDS}"
     candidates = [value_words(key, c) for c in entry["candidates"]]
     if firmness == "open":
         if not candidates:
