@@ -8,7 +8,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Callable, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
@@ -16,6 +16,7 @@ from mappa_rules.documents import MAX_DOCUMENT_CHARACTERS, decode_utf8, parse_te
 from mappa_rules.errors import CaseError
 from mappa_rules.ruleset import FactSpec, Rulebook
 
+MAX_DOCUMENT_BYTES = MAX_DOCUMENT_CHARACTERS * 4  # UTF-8 takes at most 4 bytes a character
 TOP_LEVEL_FIELDS = ("kind", "case_id", "area", "as_of", "facts")
 UNCERTAIN = "uncertain"  # a fact asked about that nobody knows: given as this word, for any fact
 
@@ -41,22 +42,28 @@ def read_case(path: str | Path, book: Rulebook) -> Case:
 
 def read_document(path: str | Path) -> tuple[Any, str]:
     """A case file parsed but not yet validated (YAML or JSON; `-` is standard input), with its name."""
-    source = str(path)
-    if source == "-":
-        text, json_only, source = sys.stdin.read(), False, "<stdin>"
+    source = "<stdin>" if str(path) == "-" else str(path)
+    fail = lambda reason: CaseError(source, None, reason)  # noqa: E731 - one error shape for every step
+    if source == "<stdin>":
+        raw, json_only = _read_bounded(sys.stdin.buffer, fail), False
     else:
         if Path(path).is_dir():
-            raise CaseError(source, None, "is a folder, not a case file")
+            raise fail("is a folder, not a case file")
         try:
-            size = Path(path).stat().st_size
-            if size > MAX_DOCUMENT_CHARACTERS * 4:  # refused before it is read
-                raise CaseError(source, None, f"too large: {size:,} bytes (a case file is at most about 1 MB)")
-            raw = Path(path).read_bytes()
+            with open(path, "rb") as stream:
+                raw = _read_bounded(stream, fail)
         except OSError as exc:
-            raise CaseError(source, None, f"cannot be read: {exc.strerror or exc}") from None
-        text = decode_utf8(raw, lambda reason: CaseError(source, None, reason))
+            raise fail(f"cannot be read: {exc.strerror or exc}") from None
         json_only = Path(path).suffix.lower() == ".json"
-    return parse_text(text, json_only, lambda reason: CaseError(source, None, reason)), source
+    return parse_text(decode_utf8(raw, fail), json_only, fail), source
+
+
+def _read_bounded(stream: Any, fail: Callable[[str], Exception]) -> bytes:
+    """At most MAX_DOCUMENT_BYTES: a larger file, or an endless one (/dev/zero), is refused after that many."""
+    raw = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise fail(f"too large: more than {MAX_DOCUMENT_BYTES:,} bytes (a case file is at most about 1 MB)")
+    return raw
 
 
 def case_from_data(data: Any, book: Rulebook, source: str = "<case>") -> Case:

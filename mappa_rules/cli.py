@@ -14,7 +14,7 @@ import click
 from mappa_rules import __version__
 from mappa_rules.calendar import CONVENTIONS
 from mappa_rules.case import case_from_data, read_document
-from mappa_rules.errors import MappaError
+from mappa_rules.errors import MappaError, excerpt
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_library, load_rulebook
 from mappa_rules.report import AUDIENCES, FORMATS, render
@@ -45,7 +45,30 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """The `mappa` group: a usage error (a missing argument, a path that is not there) is one line too."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `mappa` alone: the help, as click gives it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"mappa: error: {excerpt(exc.format_message(), 200)}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)  # click.exceptions.Exit comes back as its code
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mappa")
 def main() -> None:
     """MAPPA decision support: eligibility, category, level and risk, with the rules' reasons."""
@@ -91,8 +114,7 @@ def write(text: str, output: Path | None) -> None:
 
 
 @main.command("interview")
-@click.argument("case_file", required=False, metavar="[CASE|-]",
-                type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@click.argument("case_file", required=False, metavar="[CASE|-]")  # checked by read_document
 @click.option("--kind", type=str, default=None, help="What the interview is about (default: the case file's kind, or case).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the completed case file here (YAML, loadable by mappa assess).")

@@ -15,14 +15,17 @@ CORPUS = sorted(HOSTILE.iterdir())
 
 
 def _generated(tmp_path: Path) -> list[Path]:
-    """Inputs too large to keep in the repository: a 3 MB string, a 1 MB case reference, a folder."""
+    """Inputs too large to keep in the repository, or not files: a 3 MB string, a 5 MB file, a 1 MB case
+    reference, a folder, a path that is not there, an endless device."""
     big = tmp_path / "big-string.yaml"
     big.write_text("facts:\n  area: " + "x" * 3_000_000 + "\n")
+    oversize = tmp_path / "oversize.yaml"
+    oversize.write_text("# padding\n" * 500_000 + "facts: {}\n")
     long_id = tmp_path / "long-case-id.json"
     long_id.write_text(json.dumps({"case_id": "A" * 1_000_000, "facts": {}}))
     folder = tmp_path / "a-folder"
     folder.mkdir()
-    return [big, long_id, folder]
+    return [big, oversize, long_id, folder, tmp_path / "not-there.yaml", Path("/dev/zero")]
 
 
 @pytest.mark.parametrize("name", [p.name for p in CORPUS])
@@ -122,3 +125,18 @@ def test_diff_never_writes_its_report_over_the_caseload(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["diff", str(load), "-o", str(load)])
     assert result.exit_code == 2 and "is the same file as the input" in result.stderr
     assert load.read_text() == json.dumps({"case_id": "G", "facts": {}}) + "\n"
+
+
+@pytest.mark.parametrize("arguments", [
+    ["batch", "{dir}/not-there.jsonl", "-o", "{dir}/out.jsonl"],
+    ["interview", "{dir}"],
+    ["assess"],
+    ["assess", "{dir}/a.yaml", "{dir}/b.yaml"],
+    ["diff", "{dir}/not-there.jsonl"],
+])
+def test_a_usage_mistake_is_one_line_too(tmp_path: Path, arguments: list[str]) -> None:
+    result = CliRunner().invoke(main, [a.format(dir=tmp_path) for a in arguments])
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("mappa: error: ") and len(line) < 300 and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
