@@ -243,8 +243,14 @@ class StopFlag:
         self.signum = self.signum or signum
 
     def __exit__(self, *exc: Any) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
+        for signum, handler in self._previous.items():  # a default action (killed by SIGTERM) becomes an exit 143
+            signal.signal(signum, _exit_with_signal_code if handler == signal.SIG_DFL else handler)
+
+
+def _exit_with_signal_code(signum: int, frame: Any) -> None:
+    """A signal after the run has ended: leave as a program stopped by it would, with 128 + its number,
+    never killed outright while the last line is being printed."""
+    raise SystemExit(128 + signum)
 
 
 def _evaluate_chunk(rows: list[Row]) -> list[tuple[int, str, str]]:

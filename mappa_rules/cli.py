@@ -62,9 +62,9 @@ class OneLineErrors(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:  # Ctrl-C outside a batch run (click turns KeyboardInterrupt into Abort)
             click.echo("Aborted.", err=True)
-            sys.exit(1)
+            sys.exit(130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1)
         sys.exit(code if isinstance(code, int) else 0)  # click.exceptions.Exit comes back as its code
 
 
