@@ -1,5 +1,5 @@
 """`python -m mappa_rules` runs the `mappa` command line."""
 
-from mappa_rules.cli import main
+from mappa_rules.cli import run
 
-main()
+run()

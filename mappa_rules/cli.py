@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -66,6 +67,20 @@ class OneLineErrors(click.Group):
             click.echo("Aborted.", err=True)
             sys.exit(130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1)
         sys.exit(code if isinstance(code, int) else 0)  # click.exceptions.Exit comes back as its code
+
+
+def run() -> None:
+    """The `mappa` program: the command, then its exit. SIGINT and SIGTERM are held from the moment the
+    command has finished, so a late one can neither kill the process while Python shuts down (which
+    restores their default actions) nor turn a finished run's exit 0 into a kill."""
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    sys.exit(code)
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
