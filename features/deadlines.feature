@@ -35,7 +35,7 @@ Feature: Working days in England and Wales
     And the start convention is <convention>
     When the referral is assessed
     Then the deadline is <due>
-    And the report says "start on a non-working day: <convention>"
+    And the report says "convention <convention>"
 
     Examples:
       | convention          | due        |

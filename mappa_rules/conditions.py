@@ -145,21 +145,28 @@ def witness(node: Condition, facts: dict[str, Any]) -> dict[str, Any]:
     return used
 
 
-def unmet(node: Condition, facts: dict[str, Any], derived: dict[str, str] | None = None) -> list[str]:
-    """The criteria of a false condition that do not hold, in words with the values found.
+def unmet(node: Condition, facts: dict[str, Any], derived: dict[str, str] | None = None,
+          say: "Callable[[Atom, Any], str] | None" = None) -> list[str]:
+    """The criteria of a false condition that do not hold, with the values found.
 
-    `derived` maps derived-fact names to their meaning, so a criterion on a concluded fact reads
-    as what it means and says the rules (not the case) gave its value.
+    By default in the rules' own notation (`custody_months >= 12 (case has 11)`), for JSON and the
+    auditor's appendix; `derived` maps derived-fact names to their meaning, so a criterion on a concluded
+    fact says the rules (not the case) gave its value. `say(atom, value)` words an atom instead (the
+    plain words a person reads: see `wording.criterion_words`).
     """
-    derived = derived or {}
+    if say is None:
+        said = derived or {}
+
+        def say(atom: Atom, got: Any) -> str:
+            if atom.fact in said:
+                return f"{atom.describe()} ({said[atom.fact]}: the rules give {_show(got)})"
+            return f"{atom.describe()} (case has {_show(got)})"
+
     if isinstance(node, Atom):
-        got = _show(facts[node.fact])
-        if node.fact in derived:
-            return [f"{node.describe()} ({derived[node.fact]}: the rules give {got})"]
-        return [f"{node.describe()} (case has {got})"]
+        return [say(node, facts[node.fact])]
     if isinstance(node, All):
-        return [text for item in node.items if truth(item, facts) is False for text in unmet(item, facts, derived)]
-    parts = [" and ".join(unmet(item, facts, derived)) for item in node.items]
+        return [text for item in node.items if truth(item, facts) is False for text in unmet(item, facts, say=say)]
+    parts = [" and ".join(unmet(item, facts, say=say)) for item in node.items]
     return parts if len(parts) == 1 else ["none of: " + "; or ".join(parts)]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,6 +161,9 @@ def render_because(rule: Rule, known: dict[str, Any]) -> str:
     return text.strip()
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def show(value: Any) -> str:
     """A value as a person reads it: yes/no, none, words for enum codes."""
     if value is None:
@@ -172,4 +176,6 @@ def show(value: Any) -> str:
         return ", ".join(show(v) for v in value)
     if isinstance(value, dt.date):
         return calendar.show_date(value)
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):  # a date as results hold it
+        return calendar.show_date(dt.date.fromisoformat(value))
     return str(value).replace("_", " ")

@@ -14,6 +14,7 @@ from mappa_rules.calendar import CONVENTIONS
 from mappa_rules.case import Case
 from mappa_rules.evaluator import Evaluation, render_because, run, show
 from mappa_rules.ruleset import Rule, Rulebook
+from mappa_rules.wording import criterion_words
 
 INVALID = "invalid_reason"
 
@@ -86,7 +87,8 @@ def explain(ev: Evaluation, firmness: bool = False) -> dict[str, Any]:
     if deadlines:
         result["deadlines"] = deadlines
         result["calendar"] = {"start_convention": ev.convention, "meaning": CONVENTIONS[ev.convention],
-                              "bank_holidays": "England and Wales (holidays.UK, subdiv ENG), substitute days included"}
+                              "bank_holidays": "England and Wales, substitute days included",
+                              "holiday_source": "holidays.UK, subdiv ENG"}
     local = _local_procedure(ev)
     if local:
         result["local_procedure"] = local
@@ -218,6 +220,7 @@ def _fired_entry(ev: Evaluation, rule: Rule) -> dict[str, Any]:
         "because": render_because(rule, ev.known),
         "facts": {k: _iso(v) for k, v in conditions.witness(rule.when, ev.known).items()},
         "concludes": _concludes(ev.book, rule),
+        **({"urgent": True} if rule.urgent else {}),
     }
 
 
@@ -241,8 +244,17 @@ def _unmet_entry(ev: Evaluation, rule: Rule) -> dict[str, Any]:
         "title": rule.title,
         "cites": list(rule.cites),
         "unmet": conditions.unmet(rule.when, ev.known, {n: d.meaning for n, d in ev.book.derived.items()}),
+        "criteria": conditions.unmet(rule.when, ev.known, say=criterion_words(ev.book)),
+        **({"context_only": True} if _fails_only_on_context(ev, rule) else {}),
         "would_conclude": _concludes(ev.book, rule),
     }
+
+
+def _fails_only_on_context(ev: Evaluation, rule: Rule) -> bool:
+    """The rule is another area's procedure, or every criterion that fails is on a fact other rules conclude
+    (it follows from them): nothing a practitioner could check in the case itself."""
+    failed = [a for a in conditions.atoms(rule.when) if conditions.truth(a, ev.known) is False]
+    return any(a.fact == "area" for a in failed) or all(a.fact in ev.book.derived for a in failed)
 
 
 def _ambiguity_entry(ev: Evaluation, ambiguity: Any) -> dict[str, Any]:

@@ -127,7 +127,7 @@ def load_rulebook(directory: Path | str | None = None, fallback: Path | None = N
             id=spec.id, title=spec.title, when=parsed[spec.id][0], then=spec.then, because=spec.because,
             cites=tuple(spec.cites), file=os.path.relpath(path, folder), area=spec.area, reads=parsed[spec.id][1], stratum=strata[spec.id],
             report_unmet=spec.report_unmet if spec.report_unmet is not None else _derives_only(spec),
-            sets=dict(spec.then.set or {}),
+            sets=dict(spec.then.set or {}), urgent=spec.urgent,
         )
         for path, spec in specs
     )

@@ -16,8 +16,10 @@ from typing import Any, Iterable
 
 import jinja2
 
+from mappa_rules.calendar import show_date
 from mappa_rules.errors import MappaError
 from mappa_rules.evaluator import show
+from mappa_rules.panel import answer_panel
 from mappa_rules.wording import EFFECT_WORDS, OUTCOME_LABELS, answer_words, change_lines, outcome_label
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -42,6 +44,12 @@ def _markdown_escape(value: Any) -> str:
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 
+def css_string(value: Any) -> str:
+    """Text inside a CSS string: every character but letters, digits and spaces as a CSS escape, so case
+    text can neither end the string nor the style sheet."""
+    return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} " for c in str(value))
+
+
 def environment(fmt: str) -> jinja2.Environment:
     """A strict environment for one format: undefined names fail; HTML autoescapes everything."""
     env = jinja2.Environment(
@@ -54,6 +62,8 @@ def environment(fmt: str) -> jinja2.Environment:
     )
     env.filters["show"] = show
     env.filters["esc"] = _markdown_escape if fmt == "md" else (lambda value: value)
+    env.filters["css_string"] = css_string
+    env.filters["answer_panel"] = answer_panel
     env.filters["label"] = outcome_label
     env.filters["answer_words"] = lambda entry, key: answer_words(key, entry)
     env.filters["question_line"] = lambda q: f"{q['question']} ({q['label']} [{q['fact']}]: {EFFECT_WORDS[q['effect']]})"
@@ -72,7 +82,7 @@ def render(result: dict[str, Any], fmt: str, audience: str = "practitioner",
         return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     title = f"MAPPA assessment: case {result['case_id'] or '(no case reference)'}"
     return _render("assess.j2", fmt, r=result, audience=audience, title=title, generated_at=_stamp(generated_at),
-                   clause_texts=clause_texts or {})
+                   clause_texts=clause_texts or {}, reference=f"Case {result['case_id'] or '(no case reference)'}")
 
 
 def render_caseload(results: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]], fmt: str,
@@ -91,7 +101,7 @@ def render_diff(diff: dict[str, Any], fmt: str, generated_at: dt.datetime | None
     if fmt == "json":
         return json.dumps(diff, indent=2, sort_keys=True) + "\n"
     return _render("diff.j2", fmt, d=diff, title="MAPPA ruleset change: caseload impact", audience="auditor",
-                   generated_at=_stamp(generated_at))
+                   generated_at=_stamp(generated_at), reference="Ruleset change: caseload impact")
 
 
 def render_summary(summary: dict[str, Any], fmt: str, generated_at: dt.datetime | None = None) -> str:
@@ -99,18 +109,19 @@ def render_summary(summary: dict[str, Any], fmt: str, generated_at: dt.datetime 
     if fmt == "json":
         return json.dumps(summary, indent=2, sort_keys=True, default=list) + "\n"
     return _render("caseload.j2", fmt, s=summary, title="MAPPA caseload summary", audience="auditor",
-                   generated_at=_stamp(generated_at))
+                   generated_at=_stamp(generated_at), reference="Caseload summary")
 
 
 def render_traceability(trace: dict[str, Any], fmt: str, generated_at: dt.datetime | None = None) -> str:
     """The clause traceability report of a `mappa verify` run."""
     return _render("traceability.j2", fmt, t=trace, title="MAPPA clause traceability", audience="auditor",
-                   generated_at=_stamp(generated_at))
+                   generated_at=_stamp(generated_at), reference="Clause traceability")
 
 
 def _stamp(moment: dt.datetime | None) -> str:
     moment = moment or dt.datetime.now(dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    moment = moment.astimezone(dt.timezone.utc)
+    return f"{show_date(moment.date())}, {moment:%H:%M} UTC"
 
 
 def _render(template: str, fmt: str, **context: Any) -> str:

@@ -160,6 +160,7 @@ class RuleSpec(_Strict):
     because: str = Field(min_length=1)
     cites: list[str] = Field(min_length=1)
     report_unmet: bool | None = None
+    urgent: bool = False  # when it fires, a person must act now: its reason leads the report as a warning
 
 
 class RulesetFileSpec(_Strict):
@@ -212,6 +213,7 @@ class Rule:
     stratum: int
     report_unmet: bool
     sets: dict[str, Any] = field(default_factory=dict, compare=False)
+    urgent: bool = False
 
     @property
     def takes_from(self) -> list[str]:

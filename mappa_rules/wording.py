@@ -7,8 +7,9 @@ notation. Everything here turns data a result already holds into words; nothing 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
+from mappa_rules.conditions import Atom
 from mappa_rules.evaluator import show
 from mappa_rules.ruleset import Rulebook
 from mappa_rules.space import MISSING, Given, Variable
@@ -128,3 +129,34 @@ def _value_label(variable: Variable, at: int) -> str:
 
 def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+_COMPARED = {"gt": "more than {}", "gte": "{} or more", "lt": "less than {}", "lte": "at most {}"}
+
+
+def criterion_words(book: Rulebook) -> Callable[[Atom, Any], str]:
+    """How an unmet criterion reads to a person: '“Custodial term (months)” is 12 or more (the case gives 11)';
+    a criterion on a fact the rules conclude says so ('… (the rules give no)')."""
+
+    def say(atom: Atom, got: Any) -> str:
+        spec = book.facts.get(atom.fact)
+        if spec is not None:
+            label, source = spec.label or spec.meaning, "the case gives"
+        else:
+            concluded = book.derived.get(atom.fact) or book.computed.get(atom.fact)
+            label, source = (concluded.meaning if concluded else atom.fact.replace("_", " ")), "the rules give"
+        return f"“{label}” {_wanted(atom)} ({source} {show(got)})"
+
+    return say
+
+
+def _wanted(atom: Atom) -> str:
+    if atom.op in _COMPARED:
+        return "is " + _COMPARED[atom.op].format(_number(atom.value))
+    if atom.op == "in":
+        return "is " + either(list(atom.value))
+    if atom.op == "not_in":
+        return "is not " + either(list(atom.value))
+    if atom.value is None:
+        return "is none" if atom.op == "is" else "is given"
+    return ("is " if atom.op == "is" else "is not ") + show(atom.value)

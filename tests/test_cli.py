@@ -106,7 +106,7 @@ def test_start_convention_is_a_setting_the_report_names(tmp_path) -> None:
     default = CliRunner().invoke(main, ["assess", str(case)])
     moved = CliRunner().invoke(main, ["assess", str(case), "--start-convention", "next_working_day"])
     assert default.exit_code == moved.exit_code == 0, default.output + moved.output
-    assert "Fri 6 Nov 2026" in default.output and "start on a non-working day: count_from_next_day" in default.output
-    assert "Mon 9 Nov 2026" in moved.output and "start on a non-working day: next_working_day" in moved.output
+    assert "Fri 6 Nov 2026" in default.output and "on a non-working day is not moved: count the working days" in default.output
+    assert "Mon 9 Nov 2026" in moved.output and "on a non-working day is treated as the next working day" in moved.output
     bad = CliRunner().invoke(main, ["assess", str(case), "--start-convention", "sometimes"])
     assert bad.exit_code == 2 and "Invalid value for '--start-convention'" in bad.output

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from mappa_rules.case import case_from_data, read_case
 from mappa_rules.cli import main
 from mappa_rules.errors import CaseError
+from mappa_rules.evaluator import show
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_rulebook
 from mappa_rules.report import OUTCOME_LABELS, render, render_caseload
@@ -83,14 +84,20 @@ def test_every_example_renders_with_what_matters(results, name, fmt, audience) -
         assert OUTCOME_LABELS[key] in visible, key
     for ambiguity in result["ambiguities"]:
         assert OUTCOME_LABELS[ambiguity["outcome"]] in visible
-    for cid in result["citations"]:
+    behind = {cid for entry in result["fired"] + result["ambiguities"] + result.get("deadlines", []) for cid in entry["cites"]}
+    for cid in result["citations"] if audience == "auditor" else behind:
         assert cid in visible, f"{cid} not in the {fmt} {audience} report of {name}"
+    if audience == "practitioner":  # only the clauses behind the answer: not those of rules that did not apply
+        assert not [cid for cid in set(result["citations"]) - behind if f"({cid};" in visible]
     for step in result.get("next_steps", []):
         assert step["step"][:60] in visible
     for deadline in result.get("deadlines", []):
-        assert deadline["date"] in visible and result["calendar"]["start_convention"] in visible
+        assert show(deadline["date"]) in visible
+        if "working day" in deadline["how"]:
+            assert result["calendar"]["meaning"] in visible
+            assert (result["calendar"]["start_convention"] in visible) == (audience == "auditor")
     if audience == "auditor":
-        assert result["ruleset"]["sha256"] in visible and "2026-11-23 09:30 UTC" in visible
+        assert result["ruleset"]["sha256"] in visible and "Mon 23 Nov 2026, 09:30 UTC" in visible
         for fired in result["fired"]:
             assert fired["rule"] in visible
         for unmet in result["unmet"]:
