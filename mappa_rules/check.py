@@ -27,7 +27,7 @@ from typing import Any
 
 from mappa_rules.diagram import MAX_NODES, Node, TooLarge
 from mappa_rules.errors import MappaError, OptionError
-from mappa_rules.evaluator import show
+from mappa_rules.plain import show
 from mappa_rules.lint import source_line
 from mappa_rules.loader import Library, load_library
 from mappa_rules.ruleset import Rule, Rulebook

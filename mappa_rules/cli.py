@@ -18,7 +18,7 @@ from mappa_rules.case import case_from_data, read_document
 from mappa_rules.errors import MappaError, excerpt
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_library, load_rulebook
-from mappa_rules.report import AUDIENCES, FORMATS, render
+from mappa_rules.report import AUDIENCES, FORMATS, glossary, render, render_summary
 from mappa_rules.catalogue import case_json_schema, rules_table
 
 RULESETS_OPTION = click.option(
@@ -115,7 +115,7 @@ def assess_command(case_file: str, fmt: str, audience: str, output: Path | None,
     data, source = read_document(case_file)
     book = library.for_data(data)
     result = assess(case_from_data(data, book, source), book, start_convention)
-    write(render(result, fmt, audience, clause_texts={cid: c.text for cid, c in book.clauses.items()}), output)
+    write(render(result, fmt, audience, words=glossary(book)), output)
 
 
 def write(text: str, output: Path | None) -> None:
@@ -184,7 +184,7 @@ def interview_command(case_file: str | None, kind: str | None, output: Path | No
         write_atomically(output, yaml_document(interview.document()))
         click.echo(f"\nCompleted case file written to {output}")
     book = interview.book
-    click.echo(render(interview.result(), "text", clause_texts={cid: c.text for cid, c in book.clauses.items()}), nl=False)
+    click.echo(render(interview.result(), "text", words=glossary(book)), nl=False)
 
 
 def yaml_document(data: dict[str, Any]) -> str:
@@ -263,7 +263,7 @@ def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: in
             click.echo(f"mappa: interrupted after {done} rows; {results} is valid up to there: rerun with --resume", err=True)
             sys.exit(130)
         if collector and summary:
-            write(collector.render(summary_format, load_errors(errors)), summary)
+            write(render_summary(collector.summary(load_errors(errors)), summary_format), summary)
         click.echo(counts.line())
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from mappa_rules.batch import Row, chunks, evaluate_row, read_rows
+from mappa_rules.plain import show
 from mappa_rules.loader import Library, load_rulebook
 
 KEYS = ("status", "eligible", "category", "category4_kind", "recommended_level", "risk_level", "invalid_reason")
@@ -55,7 +56,7 @@ def _view(line: dict[str, Any]) -> dict[str, Any]:
 
 def diff_caseload(input_path: Path, base: Path | None, head: Path | None, jobs: int = 1) -> dict[str, Any]:
     """Every case whose answer differs between the two rulesets, with the rule differences that explain it."""
-    changed, read, transitions = [], 0, {}
+    changed, read, invalid, transitions = [], 0, 0, {}
     versions: dict[str, Any] = {}
     for row, base_line, head_line in _pairs(input_path, base, head, jobs):
         read += 1
@@ -65,12 +66,13 @@ def diff_caseload(input_path: Path, base: Path | None, head: Path | None, jobs: 
                 versions[side] = line["ruleset"]
         old, new = _view(before), _view(after)
         if old == new:
+            invalid += old["status"] == "invalid"
             continue
         fired_before = {f["rule"] for f in before.get("fired", [])}
         fired_after = {f["rule"] for f in after.get("fired", [])}
         unmet_before = {u["rule"] for u in before.get("unmet", [])}
         unmet_after = {u["rule"] for u in after.get("unmet", [])}
-        key = f"category {_show(old.get('category', old['status']))} -> {_show(new.get('category', new['status']))}"
+        key = _transition(old, new)
         transitions[key] = transitions.get(key, 0) + 1
         changed.append({
             "row": row.number, "source": row.source, "case_id": after.get("case_id") or before.get("case_id"),
@@ -79,9 +81,21 @@ def diff_caseload(input_path: Path, base: Path | None, head: Path | None, jobs: 
             "unmet_only_before": sorted(unmet_before - unmet_after), "unmet_only_after": sorted(unmet_after - unmet_before),
             "because_after": [f["because"] for f in after.get("fired", []) if f["rule"] in fired_after - fired_before],
         })
-    return {"read": read, "changed": len(changed), "unchanged": read - len(changed), "transitions": dict(sorted(transitions.items())),
-            "cases": changed, "base": versions.get("base"), "head": versions.get("head")}
+    return {"read": read, "changed": len(changed), "unchanged": read - len(changed) - invalid, "invalid": invalid,
+            "transitions": dict(sorted(transitions.items())), "cases": changed,
+            "base": versions.get("base"), "head": versions.get("head")}
 
 
-def _show(value: Any) -> str:
-    return "none" if value is None else str(value)
+def _transition(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """How a changed case changed, in words: its category if that changed, else its status, else another outcome."""
+    if old.get("category", "-") != new.get("category", "-"):
+        return f"Category {_category(old)} → {_category(new)}"
+    if old["status"] != new["status"]:
+        return f"Status {old['status']} → {new['status']}"
+    return "Category and status unchanged; another outcome changed"
+
+
+def _category(view: dict[str, Any]) -> str:
+    if "category" not in view:
+        return view["status"] if view["status"] in ("invalid", "undetermined") else "does not apply"
+    return "none (not eligible)" if view["category"] is None else show(view["category"])

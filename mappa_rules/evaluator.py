@@ -11,9 +11,7 @@ interpreter: any disagreement is an EvaluationError, never a silent answer.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +20,8 @@ from mappa_rules.calendar import Computed
 from mappa_rules.case import Case
 from mappa_rules.engine import engine_for
 from mappa_rules.errors import CaseError, EvaluationError
-from mappa_rules.ruleset import PLACEHOLDER, Rule, Rulebook
+from mappa_rules.plain import render_because
+from mappa_rules.ruleset import Rule, Rulebook
 
 
 @dataclass(frozen=True)
@@ -151,31 +150,3 @@ def _for_durable(known: dict[str, Any]) -> dict[str, Any]:
             value = value.isoformat()
         fact[name] = value
     return fact
-
-
-def render_because(rule: Rule, known: dict[str, Any]) -> str:
-    """The rule's plain-English reason with `{fact}` placeholders filled from the case."""
-    text = rule.because
-    for name in sorted(set(PLACEHOLDER.findall(text))):
-        text = text.replace("{" + name + "}", show(known[name]) if name in known else "(not given)")
-    return text.strip()
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def show(value: Any) -> str:
-    """A value as a person reads it: yes/no, none, words for enum codes."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list):
-        return ", ".join(show(v) for v in value)
-    if isinstance(value, dt.date):
-        return calendar.show_date(value)
-    if isinstance(value, str) and ISO_DATE.fullmatch(value):  # a date as results hold it
-        return calendar.show_date(dt.date.fromisoformat(value))
-    return str(value).replace("_", " ")

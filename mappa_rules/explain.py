@@ -12,7 +12,8 @@ from typing import Any
 from mappa_rules import conditions
 from mappa_rules.calendar import CONVENTIONS
 from mappa_rules.case import Case
-from mappa_rules.evaluator import Evaluation, render_because, run, show
+from mappa_rules.evaluator import Evaluation, run
+from mappa_rules.plain import render_because, show
 from mappa_rules.ruleset import Rule, Rulebook
 from mappa_rules.wording import criterion_words
 

@@ -185,7 +185,7 @@ def answer_lines(result: dict[str, Any]) -> list[str]:
 
 def choices(book: Rulebook, question: dict[str, Any]) -> str:
     """The answers a person may type, in words."""
-    from mappa_rules.evaluator import show
+    from mappa_rules.plain import show
 
     spec = book.facts[question["fact"]]
     if spec.type == "bool":

@@ -11,16 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
 
 from mappa_rules.calendar import show_date
+from mappa_rules.caseload import CaseloadCollector
 from mappa_rules.errors import MappaError
-from mappa_rules.evaluator import show
-from mappa_rules.panel import answer_panel
-from mappa_rules.wording import EFFECT_WORDS, OUTCOME_LABELS, answer_words, change_lines, outcome_label
+from mappa_rules.plain import show
+from mappa_rules.panel import STATUS_TAGS, answer_panel
+from mappa_rules.ruleset import Rulebook
+from mappa_rules.wording import EFFECT_WORDS, OUTCOME_LABELS, answer_words, change_lines, clause_words, either, outcome_label
 
 MARKING = "OFFICIAL-SENSITIVE"
 JUDGEMENT = "This tool supports, and does not replace, professional judgement."
@@ -64,6 +67,8 @@ def environment(fmt: str) -> jinja2.Environment:
     env.filters["esc"] = _markdown_escape if fmt == "md" else (lambda value: value)
     env.filters["css_string"] = css_string
     env.filters["answer_panel"] = answer_panel
+    env.globals["concluded_words"] = concluded_words
+    env.globals["STATUS_TAGS"] = STATUS_TAGS
     env.filters["label"] = outcome_label
     env.filters["answer_words"] = lambda entry, key: answer_words(key, entry)
     env.filters["question_line"] = lambda q: f"{q['question']} ({q['label']} [{q['fact']}]: {EFFECT_WORDS[q['effect']]})"
@@ -72,24 +77,55 @@ def environment(fmt: str) -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True)
+class Glossary:
+    """What an assessment report needs from the rulebook: each clause's text and each fact's label, in plain words."""
+
+    clauses: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, name: str) -> str:
+        """A fact, derived fact or outcome as a person reads it (its id only if the rulebook has no label)."""
+        return OUTCOME_LABELS.get(name) or self.labels.get(name) or str(name).replace("_", " ")
+
+
+def concluded_words(key: str, value: Any, result: dict[str, Any], words: Glossary) -> str:
+    """What a fired rule concludes, in words: a date taken from a fact is that date; an ambiguity is what it
+    leaves open."""
+    if key == "ambiguous" and isinstance(value, dict):
+        return "; ".join(f"{outcome_label(k)} open between {either([show(c) if not isinstance(c, dict) else concluded_words(k, c, result, words) for c in v], 'and')}"
+                         for k, v in value.items())
+    if isinstance(value, dict) and "fact" in value:
+        known = {**result.get("supplied", {}), **{d["name"]: d["date"] for d in result.get("deadlines", [])}}
+        return show(known[value["fact"]]) if value["fact"] in known else f"the value of “{words.label(value['fact'])}”"
+    if isinstance(value, dict) and "format" in value:
+        return "worded from the case's facts"
+    return show(value)
+
+
+def glossary(book: Rulebook) -> Glossary:
+    """The rulebook's clause texts (no code notation) and labels of facts, derived and computed facts."""
+    labels = {name: spec.label or spec.meaning for name, spec in book.facts.items()}
+    labels.update({name: spec.meaning for name, spec in {**book.derived, **book.computed}.items()})
+    return Glossary({cid: clause_words(c.text, book) for cid, c in book.clauses.items() if c.text}, labels)
+
+
 def render(result: dict[str, Any], fmt: str, audience: str = "practitioner",
-           generated_at: dt.datetime | None = None, clause_texts: dict[str, str | None] | None = None) -> str:
+           generated_at: dt.datetime | None = None, words: Glossary | None = None) -> str:
     """One assessment as `json` (stable, sorted keys), `text`, `md` or `html`, for an audience.
 
-    `clause_texts` (clause id -> text, from the rulebook) lets the auditor report quote each clause.
+    `words` (from `glossary(book)`) lets the report quote each clause and name each fact by its label.
     """
     if fmt == "json":
         return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     title = f"MAPPA assessment: case {result['case_id'] or '(no case reference)'}"
     return _render("assess.j2", fmt, r=result, audience=audience, title=title, generated_at=_stamp(generated_at),
-                   clause_texts=clause_texts or {}, reference=f"Case {result['case_id'] or '(no case reference)'}")
+                   words=words or Glossary(), reference=f"Case {result['case_id'] or '(no case reference)'}")
 
 
 def render_caseload(results: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]], fmt: str,
                     generated_at: dt.datetime | None = None) -> str:
     """A caseload summary of many results, with every input that could not be assessed."""
-    from mappa_rules.caseload import CaseloadCollector
-
     collector = CaseloadCollector()
     for result in results:
         collector.add(result)

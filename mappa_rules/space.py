@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from mappa_rules import conditions
-from mappa_rules.evaluator import show
+from mappa_rules.plain import show
 from mappa_rules.ruleset import FactSpec, Rulebook
 
 # Calendar functions that give yes/no (the others give dates).

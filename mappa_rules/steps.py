@@ -15,7 +15,7 @@ from mappa_rules.case import case_from_data
 from mappa_rules.documents import parse_text
 from mappa_rules.errors import CaseError
 from mappa_rules.explain import assess
-from mappa_rules.report import OUTCOME_LABELS, render
+from mappa_rules.report import OUTCOME_LABELS, glossary, render
 from mappa_rules.ruleset import Rulebook
 
 NEUTRAL = {
@@ -354,6 +354,6 @@ def then_deadline_how(world: World, how: str) -> None:
 
 @step(r"the report says \"(?P<words>.+)\"")
 def then_report_says(world: World, words: str) -> None:
-    report = render(world.assessed(), "text", "auditor", clause_texts={cid: c.text for cid, c in world.book.clauses.items()})
+    report = render(world.assessed(), "text", "auditor", words=glossary(world.book))
     if words not in report:
         raise StepError(f"the report does not say '{words}'")

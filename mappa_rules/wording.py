@@ -7,10 +7,11 @@ notation. Everything here turns data a result already holds into words; nothing 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from mappa_rules.conditions import Atom
-from mappa_rules.evaluator import show
+from mappa_rules.plain import show
 from mappa_rules.ruleset import Rulebook
 from mappa_rules.space import MISSING, Given, Variable
 
@@ -160,3 +161,59 @@ def _wanted(atom: Atom) -> str:
     if atom.value is None:
         return "is none" if atom.op == "is" else "is given"
     return ("is " if atom.op == "is" else "is not ") + show(atom.value)
+
+
+_CODE = re.compile(r"`([^`]*)`")
+_SIMPLE = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s*(?P<op>==|!=|>=|<=|=|>|<| in )\s*(?P<value>.+)$")
+_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b(?:category|outcome|deadline|holidays)\b")
+_OPERATOR_WORDS = {"==": "is", "=": "is", "!=": "is not", ">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
+_OUTSIDE = [(re.compile(r"\s*->\s*"), " → "), (re.compile(r"\bAND\b"), "and"), (re.compile(r"\bOR\b"), "or"),
+            (re.compile(r"\bNOT\b"), "not"), (re.compile(r"\bALL\b"), "all"), (re.compile(r"\bthe engine\b"), "the tool"),
+            (re.compile(r"\bThe engine\b"), "The tool"), (re.compile(r"(?<=[a-z])_(?=[a-z])"), " ")]
+
+
+def clause_words(text: str, book: Rulebook) -> str:
+    """A clause of the catalogue in plain words: `custody_months >= 12` reads '“Custodial term (months)” is at
+    least 12', `->` an arrow, and fact names read as their labels."""
+    parts = _CODE.split(text)  # prose and code alternate: code at the odd places
+    for at in range(0, len(parts), 2):
+        for pattern, words in _OUTSIDE:
+            parts[at] = pattern.sub(words, parts[at])
+    return "".join(part if at % 2 == 0 else _code_words(part, book) for at, part in enumerate(parts))
+
+
+def _code_words(code: str, book: Rulebook) -> str:
+    code = re.sub(r'holidays\.UK\(subdiv="ENG"\)', "the England and Wales bank-holiday calendar", code)
+    code = re.sub(r"add_working_days\((\w+), (\d+)\)", r"\2 working days after \1", code)
+    code = re.sub(r"single_agency:<?(\w+)>?", r"a single agency (\1)", code)
+    simple = _SIMPLE.match(code)
+    plain_value = simple and not re.search(r"[(<=]|\w \w", simple["value"].strip("{}[]").replace(", ", ","))
+    if simple and plain_value:
+        value = simple["value"].strip()
+        listed = [v.strip() for v in value.strip("{}[]").split(",")] if value[:1] in "{[" else [value]
+        shown = either([_code_value(v) for v in listed], "or" if simple["op"].strip() == "in" else "and")
+        op = simple["op"].strip()
+        said = f"is {shown}" if op in ("==", "=", "in") else f"is {_OPERATOR_WORDS[op]} {shown}"
+        return f"“{_name_label(simple['name'], book)}” {said}"
+    code = code.replace(" in {", " is one of ").replace("{", "").replace("}", "")
+    code = re.sub(r"^(>=|<=|==|>|<)\s*", lambda match: f"{_OPERATOR_WORDS[match.group(1)]} ", code)
+    for op, words in _OPERATOR_WORDS.items():
+        code = code.replace(f" {op} ", f" {words} ")
+    return _NAME.sub(lambda match: f"“{_name_label(match.group(0), book)}”", code)
+
+
+def _code_value(value: str) -> str:
+    return {"true": "yes", "false": "no", "null": "none"}.get(value, value.replace("_", " "))
+
+
+def _name_label(name: str, book: Rulebook) -> str:
+    """A fact, derived fact or outcome by its label: what a person reads instead of its id."""
+    if name in OUTCOME_LABELS:
+        return OUTCOME_LABELS[name]
+    spec = book.facts.get(name)
+    if spec is not None:
+        return spec.label or spec.meaning
+    concluded = book.derived.get(name) or book.computed.get(name)
+    if concluded is not None:
+        return concluded.meaning
+    return name.replace("_", " ")

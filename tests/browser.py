@@ -19,7 +19,7 @@ from mappa_rules.case import read_case
 from mappa_rules.diff import diff_caseload
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_rulebook
-from mappa_rules.report import render, render_caseload, render_diff, render_traceability
+from mappa_rules.report import glossary, render, render_caseload, render_diff, render_traceability
 from mappa_rules.verify import load_scenarios, run_scenarios, select, traceability
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -84,7 +84,7 @@ def sample_reports(folder: Path) -> dict[str, tuple[Path, str]]:
     for label, example in CASES.items():
         result = results[example]
         for audience in ("practitioner", "auditor"):
-            keep(f"{label}-{audience}", render(result, "html", audience, FIXED, {c: s.text for c, s in book.clauses.items()}),
+            keep(f"{label}-{audience}", render(result, "html", audience, FIXED, glossary(book)),
                  f"Case {result['case_id']}")
     error = {"source": "caseload.jsonl:9", "case_id": None, "field": "facts.custody_months",
              "error": "must be at least 0, got -1", "cites": ["VAL-2"]}

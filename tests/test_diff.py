@@ -35,7 +35,7 @@ def test_a_lowered_threshold_moves_only_eleven_month_cases_each_because_cat_2a_n
         assert facts.get("sentence_type") == "immediate_custody" and 11 <= facts.get("custody_months", 0) < 12
         assert "CAT-2a" in case["fired_only_after"]
         assert case["after"].get("category") in (2, "open: 1 or 2") or case["after"]["status"] != case["before"]["status"]
-    assert diff["transitions"].get("category none -> 2", 0) >= 1
+    assert diff["transitions"].get("Category none (not eligible) → 2", 0) >= 1
 
 
 def test_diff_reports_in_every_format(draft: Path, tmp_path: Path) -> None:
@@ -51,4 +51,18 @@ def test_diff_reports_in_every_format(draft: Path, tmp_path: Path) -> None:
         if fmt == "json":
             assert json.loads(text)["changed"] >= 1
         else:
-            assert text.count("OFFICIAL-SENSITIVE") >= 2 and "CAT-2a" in text and "category none -&gt; 2" in text.replace("->", "-&gt;")
+            assert text.count("OFFICIAL-SENSITIVE") >= 2 and "CAT-2a" in text and "Category none (not eligible) → 2" in text
+
+
+def test_rows_that_cannot_be_assessed_are_counted_as_such_and_no_change_reads_x_to_x(draft: Path, tmp_path: Path) -> None:
+    caseload = tmp_path / "c.jsonl"
+    subprocess.run([sys.executable, str(GENERATE), "400", str(caseload), "--seed", "11"], check=True)
+    with caseload.open("a") as rows:
+        rows.write('{"case_id": "BAD", "facts": {"custody_months": -1}}\nnot json\n')
+    path = draft / "categories.yaml"
+    path.write_text(path.read_text().replace("{fact: custody_months, gte: 12}", "{fact: custody_months, gte: 11}", 1))
+    diff = diff_caseload(caseload, None, draft)
+    assert diff["invalid"] >= 2 and diff["read"] == 402 == diff["changed"] + diff["unchanged"] + diff["invalid"]
+    for change in diff["transitions"]:
+        before, _, after = change.partition(" → ")
+        assert after and before.split(" ", 1)[1] != after, change

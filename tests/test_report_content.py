@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from mappa_rules.case import read_case
 from mappa_rules.explain import assess
-from mappa_rules.report import render
+from mappa_rules.report import glossary, render, render_caseload
 
 from support import EXAMPLES
 from test_reports import EXAMPLE_FILES, FIXED, readable
@@ -72,3 +73,63 @@ def test_a_practitioner_reads_one_date_format_and_when_the_report_was_produced(r
 def test_nothing_assumed_is_never_said_beside_an_assumption(results, name: str) -> None:
     text = shown(results[name], "text", "auditor")
     assert not ("Nothing has been assumed" in text and "ASSUMED" in text)
+
+
+@pytest.fixture(scope="module")
+def words(book):
+    return glossary(book)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+def test_an_auditor_reads_no_python_values_and_no_code_notation(results, words, name: str) -> None:
+    report = render(results[name], "text", "auditor", FIXED, words)
+    assert not re.search(r"\{'|'\}|\[\d|==|->|`|case has|\bnull\b|the engine", report), \
+        re.search(r".*(\{'|'\}|\[\d|==|->|`|case has|\bnull\b|the engine).*", report).group(0)
+
+
+def test_clause_texts_are_whole_and_in_plain_words(words) -> None:
+    assert "(4) CAT-1 and CAT-2 do not apply" in words.clauses["CAT-3"]
+    assert "(c) “Previously Level 3, no longer needs Level 3” is yes" in words.clauses["LVL-2"]
+    assert words.clauses["CAT-THRESH"].startswith("any custodial threshold below is met when “Custodial term (months)” is at least 12")
+    assert not [cid for cid, text in words.clauses.items() if re.search(r"`|==|->|[a-z]_[a-z]|engine", text)]
+
+
+def test_a_deadline_an_auditor_reads_is_a_date_not_the_fact_it_came_from(results, words) -> None:
+    report = render(results["disagreement-level3-wirral.yaml"], "text", "auditor", FIXED, words)
+    assert "Deadline:                   Mon 4 Jan 2027" in report and "level3_progress_due'" not in report
+
+
+@pytest.fixture(scope="module")
+def caseload(results) -> tuple[dict, str]:
+    error = {"source": "caseload.jsonl:9", "case_id": None, "field": "facts.custody_months",
+             "error": "must be at least 0, got -1", "cites": ["VAL-2"]}
+    listed = list(results.values())
+    return json.loads(render_caseload(listed, [error], "json")), render_caseload(listed, [error], "html", FIXED)
+
+
+def test_the_caseload_lists_who_needs_a_person_most_urgent_first(caseload) -> None:
+    summary, html = caseload
+    reasons = [need["reason"] for need in summary["needs_a_person"]]
+    assert reasons == ["imminent", "overdue", "rejected", "ambiguous", "undetermined"]
+    counts = {need["reason"]: need["cases"] for need in summary["needs_a_person"]}
+    assert counts["imminent"] == 2 and counts["rejected"] == 2 and counts["overdue"] == 2
+    text = " ".join(readable(html, "html").split())
+    assert text.index("Imminent risk: act now (2)") < text.index("A deadline missed (2)") < text.index("Facts missing for an answer")
+    assert "2 cases have an imminent risk of serious harm: act now" in text
+
+
+def test_the_caseload_counts_every_kind_area_and_status_and_says_why_a_total_is_short(caseload) -> None:
+    summary, html = caseload
+    assert sum(summary["by_kind"].values()) == sum(summary["by_area"].values()) == summary["assessed"]
+    assert summary["by_kind"]["complaint"] == 2 and summary["by_kind"]["meeting notice"] == 2
+    text = " ".join(readable(html, "html").split())
+    categorised = sum(summary["by_category"].values())
+    assert f"{categorised} of {summary['assessed']} assessed inputs have a category" in text
+    assert summary["most_missing"] and summary["most_missing"][0]["fact"] in text
+
+
+def test_every_caseload_chart_sits_beside_its_table_and_is_hidden_from_screen_readers(caseload) -> None:
+    _, html = caseload
+    charts = re.findall(r"<svg[^>]*>", html)
+    assert len(charts) >= 5 and all('aria-hidden="true"' in c and 'role="img"' in c for c in charts)
+    assert "<script" not in html and html.count("<table") > len(charts)

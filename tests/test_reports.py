@@ -16,15 +16,15 @@ from click.testing import CliRunner
 from mappa_rules.case import case_from_data, read_case
 from mappa_rules.cli import main
 from mappa_rules.errors import CaseError
-from mappa_rules.evaluator import show
+from mappa_rules.plain import show
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_rulebook
-from mappa_rules.report import OUTCOME_LABELS, render, render_caseload
+from mappa_rules.report import OUTCOME_LABELS, glossary, render, render_caseload
 
 from support import EXAMPLES
 
 FIXED = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone.utc)
-TEXTS = {cid: c.text for cid, c in load_rulebook().clauses.items()}
+WORDS = glossary(load_rulebook())
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.iterdir())
 
 
@@ -73,7 +73,7 @@ def results(book) -> dict[str, dict]:
 @pytest.mark.parametrize("name", EXAMPLE_FILES)
 def test_every_example_renders_with_what_matters(results, name, fmt, audience) -> None:
     result = results[name]
-    report = render(result, fmt, audience, FIXED, TEXTS)
+    report = render(result, fmt, audience, FIXED, WORDS)
     lines = [line for line in report.splitlines() if line.strip()]
     visible = readable(report, fmt)
     assert "OFFICIAL-SENSITIVE" in lines[1 if fmt == "html" else 0] or "OFFICIAL-SENSITIVE" in " ".join(lines[:12])
@@ -103,7 +103,7 @@ def test_every_example_renders_with_what_matters(results, name, fmt, audience) -
         for unmet in result["unmet"]:
             assert unmet["rule"] in visible
         for cid in result["citations"]:
-            assert TEXTS[cid][:60] in visible
+            assert WORDS.clauses[cid][:60] in visible
 
 
 def test_missing_facts_are_a_checklist_for_the_auditor_with_their_ids(results) -> None:
@@ -125,12 +125,12 @@ def test_a_practitioner_reads_the_questions_in_words_never_fact_or_rule_ids(resu
 
 
 def test_auditor_keeps_supplied_facts_apart_from_derived_ones(results) -> None:
-    report = render(results["cat3-other-dangerous-offender.yaml"], "text", "auditor", FIXED)
+    report = render(results["cat3-other-dangerous-offender.yaml"], "text", "auditor", FIXED, WORDS)
     assert "SUPPLIED FACTS" in report
-    assert "cat2_met  |  no  |  derived by the rules" in report
-    assert "outcome  |  formal caution  |  supplied" in report
-    report = render(results["cat2-violent-12-months.yaml"], "text", "auditor", FIXED)
-    assert "licence_or_order_in_force  |  yes  |  supplied" in report
+    assert "A Category 2 route (CAT-2a to CAT-2f) is met  |  no  |  derived by the rules  |  cat2_met" in report
+    assert "Index offence disposal route  |  formal caution  |  supplied  |  outcome" in report
+    report = render(results["cat2-violent-12-months.yaml"], "text", "auditor", FIXED, WORDS)
+    assert "Category 2 licence or order still in force  |  yes  |  supplied  |  licence_or_order_in_force" in report
     assert "assumed (default)" not in report
 
 

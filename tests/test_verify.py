@@ -111,6 +111,7 @@ def test_the_traceability_report_lists_every_policy_decision_with_rules_and_scen
         assert rows[number]["rules"] or rows[number]["enforced_by"]
         assert rows[number]["scenarios"] and rows[number]["failed"] == 0, number
     result = CliRunner().invoke(main, ["verify", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
     markdown = (tmp_path / "traceability.md").read_text()
     assert "Policy decisions of 2026-11-23" in markdown
     for number in range(1, 13):

@@ -85,7 +85,7 @@ def test_diff_between_the_three_and_four_category_versions_names_the_terrorism_c
     old = shipped_rulesets_dir() / "versions" / "three-categories"
     diff = diff_caseload(caseload, old, shipped_rulesets_dir(), jobs=2)
     moved = [c for c in diff["cases"] if c["after"].get("category") == 4]
-    assert moved and diff["transitions"]["category none -> 4"] == len([c for c in moved if c["before"].get("category", "open") is None])
+    assert moved and diff["transitions"]["Category none (not eligible) → 4"] == len([c for c in moved if c["before"].get("category", "open") is None])
     rows = [json.loads(line) for line in caseload.read_text().splitlines()]
     for case in moved:
         facts = rows[case["row"] - 1]["facts"]
