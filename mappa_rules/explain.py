@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mappa_rules import conditions
+from mappa_rules import MARKING, conditions
 from mappa_rules.calendar import CONVENTIONS
 from mappa_rules.case import Case
 from mappa_rules.evaluator import Evaluation, run
@@ -61,6 +61,7 @@ def explain(ev: Evaluation, firmness: bool = False) -> dict[str, Any]:
     fired = [_fired_entry(ev, rule) for rule in fired_rules]
     cited = sorted({cid for entry in fired for cid in entry["cites"]} | {cid for r in _unmet_rules(ev) for cid in r.cites})
     result = {
+        "marking": MARKING,
         "case_id": ev.case.case_id,
         "kind": ev.case.kind,
         "area": ev.case.area,

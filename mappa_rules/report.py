@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
 
+from mappa_rules import MARKING
 from mappa_rules.calendar import show_date
 from mappa_rules.caseload import CaseloadCollector
 from mappa_rules.errors import MappaError
@@ -25,7 +27,6 @@ from mappa_rules.panel import STATUS_TAGS, answer_panel
 from mappa_rules.ruleset import Rulebook
 from mappa_rules.wording import EFFECT_WORDS, OUTCOME_LABELS, answer_words, change_lines, clause_words, either, outcome_label
 
-MARKING = "OFFICIAL-SENSITIVE"
 JUDGEMENT = "This tool supports, and does not replace, professional judgement."
 FORMATS = ("text", "md", "html", "json")
 AUDIENCES = ("practitioner", "auditor")
@@ -53,6 +54,36 @@ def css_string(value: Any) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} " for c in str(value))
 
 
+TEXT_WIDTH = 100
+
+
+def wrapped(text: Any, first: str = "  ", rest: str | None = None) -> str:
+    """Plain text wrapped at TEXT_WIDTH columns: `first` before the first line, `rest` before the others."""
+    return textwrap.fill(str(text), TEXT_WIDTH, initial_indent=first, subsequent_indent=first if rest is None else rest,
+                         break_long_words=True, break_on_hyphens=False)
+
+
+def slug(text: Any) -> str:
+    """A section's anchor: 'Clauses cited' -> 'clauses-cited'."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "section"
+
+
+SECTION = re.compile(r'<h2 id="([a-z0-9-]+)">(.*?)</h2>')
+LONG = 15_000  # characters of HTML: a longer document with 3 sections or more gets a contents list
+
+
+def with_contents(html: str) -> str:
+    """A long HTML report with a contents list of its sections, after the answer (or the title)."""
+    sections = SECTION.findall(html)
+    if len(sections) < 3 or len(html) < LONG:
+        return html
+    links = "".join(f'<li><a href="#{anchor}">{title}</a></li>' for anchor, title in sections)
+    nav = f'<nav class="contents" aria-label="Contents"><h2 id="contents">Contents</h2><ol>{links}</ol></nav>\n'
+    after = html.find("</section>", html.find('<section class="panel"')) if '<section class="panel"' in html else -1
+    at = after + len("</section>\n") if after >= 0 else html.index("</h1>") + len("</h1>\n")
+    return html[:at] + nav + html[at:]
+
+
 def environment(fmt: str) -> jinja2.Environment:
     """A strict environment for one format: undefined names fail; HTML autoescapes everything."""
     env = jinja2.Environment(
@@ -66,6 +97,8 @@ def environment(fmt: str) -> jinja2.Environment:
     env.filters["show"] = show
     env.filters["esc"] = _markdown_escape if fmt == "md" else (lambda value: value)
     env.filters["css_string"] = css_string
+    env.filters["wrapped"] = wrapped
+    env.filters["slug"] = slug
     env.filters["answer_panel"] = answer_panel
     env.globals["concluded_words"] = concluded_words
     env.globals["STATUS_TAGS"] = STATUS_TAGS
@@ -135,7 +168,7 @@ def render_caseload(results: Iterable[dict[str, Any]], errors: Iterable[dict[str
 def render_diff(diff: dict[str, Any], fmt: str, generated_at: dt.datetime | None = None) -> str:
     """A caseload diff between two rulesets (see `diff.diff_caseload`)."""
     if fmt == "json":
-        return json.dumps(diff, indent=2, sort_keys=True) + "\n"
+        return json.dumps({"marking": MARKING, **diff}, indent=2, sort_keys=True) + "\n"
     return _render("diff.j2", fmt, d=diff, title="MAPPA ruleset change: caseload impact", audience="auditor",
                    generated_at=_stamp(generated_at), reference="Ruleset change: caseload impact")
 
@@ -143,7 +176,7 @@ def render_diff(diff: dict[str, Any], fmt: str, generated_at: dt.datetime | None
 def render_summary(summary: dict[str, Any], fmt: str, generated_at: dt.datetime | None = None) -> str:
     """A caseload summary (see `caseload.CaseloadCollector.summary`) as a report or as JSON."""
     if fmt == "json":
-        return json.dumps(summary, indent=2, sort_keys=True, default=list) + "\n"
+        return json.dumps({"marking": MARKING, **summary}, indent=2, sort_keys=True, default=list) + "\n"
     return _render("caseload.j2", fmt, s=summary, title="MAPPA caseload summary", audience="auditor",
                    generated_at=_stamp(generated_at), reference="Caseload summary")
 
@@ -166,6 +199,7 @@ def _render(template: str, fmt: str, **context: Any) -> str:
     if context.get("audience", "practitioner") not in AUDIENCES:
         raise MappaError(f"unknown audience '{context['audience']}' (audiences: {', '.join(AUDIENCES)})")
     try:
-        return environment(fmt).get_template(template).render(**context)
+        page = environment(fmt).get_template(template).render(**context)
+        return with_contents(page) if fmt == "html" else page
     except jinja2.TemplateError as exc:
         raise MappaError(f"report template {template} ({fmt}) failed: {exc}") from None

@@ -138,6 +138,7 @@ def traceability(book: Rulebook, verification: Verification, scenarios: list[Sce
     encoded = {row["clause"] for row in rows if row["rules"] or row["declared"]}  # by rules, or by what the clause names
     rule_checked = {cid for s in scenarios for cid in s.clauses}
     return {
+        "ruleset": {"name": book.name, "version": book.version, "sha256": book.sha256},
         "clauses": rows,
         "decisions": decided,
         "decisions_without_scenario": [d["decision"] for d in decided if not d["scenarios"]],

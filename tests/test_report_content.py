@@ -9,7 +9,8 @@ import pytest
 
 from mappa_rules.case import read_case
 from mappa_rules.explain import assess
-from mappa_rules.report import glossary, render, render_caseload
+from mappa_rules.report import glossary, render, render_caseload, render_traceability
+from mappa_rules.verify import load_scenarios, run_scenarios, select, traceability
 
 from support import EXAMPLES
 from test_reports import EXAMPLE_FILES, FIXED, readable
@@ -133,3 +134,36 @@ def test_every_caseload_chart_sits_beside_its_table_and_is_hidden_from_screen_re
     charts = re.findall(r"<svg[^>]*>", html)
     assert len(charts) >= 5 and all('aria-hidden="true"' in c and 'role="img"' in c for c in charts)
     assert "<script" not in html and html.count("<table") > len(charts)
+
+
+@pytest.mark.parametrize("audience", ["practitioner", "auditor"])
+def test_text_reports_are_wrapped_to_a_hundred_columns(results, words, audience: str) -> None:
+    for name, result in results.items():
+        long = [line for line in render(result, "text", audience, FIXED, words).splitlines() if len(line) > 100]
+        assert not long, (name, long[:2])
+
+
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+def test_every_json_result_carries_the_marking(results, name: str) -> None:
+    assert json.loads(render(results[name], "json"))["marking"] == "OFFICIAL-SENSITIVE"
+
+
+def test_the_traceability_report_names_its_ruleset(book) -> None:
+    scenarios = select(load_scenarios(), ["CAT-2a"])
+    report = render_traceability(traceability(book, run_scenarios(book, scenarios), scenarios), "text", FIXED)
+    assert f"{book.name} {book.version}" in report and book.sha256 in report
+
+
+def test_a_long_html_report_has_a_contents_list_of_its_sections(results, words) -> None:
+    html = render(results["cat2-violent-12-months.yaml"], "html", "auditor", FIXED, words)
+    assert '<nav class="contents" aria-label="Contents">' in html
+    for anchor in re.findall(r'<a href="#([a-z0-9-]+)">', html):
+        assert f'id="{anchor}"' in html
+    assert "<nav" not in render(results["cat2-violent-12-months.yaml"], "html", "practitioner", FIXED, words)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+def test_a_practitioner_reads_no_internal_value(results, name: str) -> None:
+    text = shown(results[name], "text")
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b|[a-z]:[a-z]|\bnull\b|\bTrue\b|\bFalse\b|[{}]", text), \
+        re.search(r".*(\b[a-z]+_[a-z_]+\b|[a-z]:[a-z]|\bnull\b|\bTrue\b|\bFalse\b|[{}]).*", text).group(0)
