@@ -165,13 +165,18 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 MAX_CASE_ID = 64
 
 
-def _one_line_reference(value: str) -> str:
-    """A case reference: one line of 1 to MAX_CASE_ID characters, without control characters."""
-    if not 1 <= len(value) <= MAX_CASE_ID:
-        raise ValueError(f"a case reference has 1 to {MAX_CASE_ID} characters, not {len(value):,}")
-    if any(not c.isprintable() for c in value):
-        raise ValueError("a case reference is one line, without control characters (a new line or tab)")
-    return value
+def _one_line(what: str) -> Callable[[str], str]:
+    """A check that a value (a case reference, an area) is one line of 1 to MAX_CASE_ID characters, without
+    control characters: a new line could forge a report line."""
+
+    def check(value: str) -> str:
+        if not 1 <= len(value) <= MAX_CASE_ID:
+            raise ValueError(f"{what} has 1 to {MAX_CASE_ID} characters, not {len(value):,}")
+        if any(not c.isprintable() for c in value):
+            raise ValueError(f"{what} is one line, without control characters (a new line or tab)")
+        return value
+
+    return check
 
 
 class _Envelope(BaseModel):
@@ -179,9 +184,9 @@ class _Envelope(BaseModel):
 
     kind: Annotated[str, Field(strict=True, min_length=1)] = "case"
     # a reference, one line: no control characters (a newline could forge report lines), at most 64 characters
-    case_id: Union[Annotated[str, Field(strict=True), AfterValidator(_one_line_reference)],
+    case_id: Union[Annotated[str, Field(strict=True), AfterValidator(_one_line("a case reference"))],
                    Annotated[int, Field(strict=True)], None] = None
-    area: Optional[Annotated[str, Field(strict=True, min_length=1)]] = None
+    area: Optional[Annotated[str, Field(strict=True), AfterValidator(_one_line("an area"))]] = None
     as_of: Optional[IsoDate] = None
     facts: Any = None
 

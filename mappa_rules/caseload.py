@@ -82,7 +82,7 @@ class CaseloadCollector:
             "needing_a_person": self.needing,
             "needs_a_person": [{"reason": key, "heading": heading, "cases": self.needs_count[key], "listed": self.needs[key]}
                                for key, heading in NEEDS],
-            "most_missing": [{"fact": label, "cases": n} for label, n in self.missing.most_common(10)],
+            "most_missing": [{"fact": label, "cases": n} for label, n in list(_ordered(self.missing).items())[:10]],
             "errors": errors, "rulesets": sorted(self.rulesets),
             "firmness": dict(sorted(self.firmness.items())),
             "blocking_questions": sorted(self.blocking.values(), key=lambda e: (-e["cases"], e["fact"]))[:10],

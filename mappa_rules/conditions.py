@@ -170,6 +170,15 @@ def unmet(node: Condition, facts: dict[str, Any], derived: dict[str, str] | None
     return parts if len(parts) == 1 else ["none of: " + "; or ".join(parts)]
 
 
+def failed_atoms(node: Condition, facts: dict[str, Any]) -> list[Atom]:
+    """The atoms that make a false condition false: those `unmet` words (an `any` that holds has none)."""
+    if truth(node, facts) is not False:
+        return []
+    if isinstance(node, Atom):
+        return [node]
+    return [a for item in node.items for a in failed_atoms(item, facts)]
+
+
 def missing(node: Condition, facts: dict[str, Any]) -> list[str]:
     """The absent facts on which an unknown condition depends (in order, without repeats)."""
     if isinstance(node, Atom):

@@ -65,8 +65,10 @@ def diff_caseload(input_path: Path, base: Path | None, head: Path | None, jobs: 
             if "ruleset" in line:
                 versions[side] = line["ruleset"]
         old, new = _view(before), _view(after)
+        if old["status"] == new["status"] == "invalid":  # under both, whatever each error says
+            invalid += 1
+            continue
         if old == new:
-            invalid += old["status"] == "invalid"
             continue
         fired_before = {f["rule"] for f in before.get("fired", [])}
         fired_after = {f["rule"] for f in after.get("fired", [])}

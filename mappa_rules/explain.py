@@ -255,8 +255,9 @@ def _unmet_entry(ev: Evaluation, rule: Rule) -> dict[str, Any]:
 def _fails_only_on_context(ev: Evaluation, rule: Rule) -> bool:
     """The rule is another area's procedure, or every criterion that fails is on a fact other rules conclude
     (it follows from them): nothing a practitioner could check in the case itself."""
-    failed = [a for a in conditions.atoms(rule.when) if conditions.truth(a, ev.known) is False]
-    return any(a.fact == "area" for a in failed) or all(a.fact in ev.book.derived for a in failed)
+    failed = conditions.failed_atoms(rule.when, ev.known)
+    concluded = ev.book.derived.keys() | ev.book.computed.keys()
+    return any(a.fact == "area" for a in failed) or all(a.fact in concluded for a in failed)
 
 
 def _ambiguity_entry(ev: Evaluation, ambiguity: Any) -> dict[str, Any]:

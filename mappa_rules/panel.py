@@ -6,6 +6,7 @@ warning text, a rejected proposal, and for the outcomes not reached the criterio
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 STATUS_TAGS: dict[str, tuple[str, str]] = {  # status -> (tag, what it means for the reader)
@@ -39,11 +40,11 @@ def answer_panel(result: dict[str, Any]) -> dict[str, Any]:
 def nearest_misses(result: dict[str, Any]) -> list[tuple[str, str]]:
     """For each conclusion the case did not reach, the rule that came closest and what it lacked, in plain
     words; rules that fail only on the area or on what other rules concluded are left to the auditor."""
-    closest: dict[tuple[str, ...], dict[str, Any]] = {}
+    closest: dict[str, dict[str, Any]] = {}
     for entry in result.get("unmet", []):
         if entry.get("context_only"):
             continue
-        key = tuple(sorted(entry["would_conclude"]))
+        key = json.dumps(entry["would_conclude"], sort_keys=True, default=str)  # the same conclusion, reached another way
         if key not in closest or len(entry["criteria"]) < len(closest[key]["criteria"]):
             closest[key] = entry
     return [(entry["title"], "; ".join(entry["criteria"])) for entry in closest.values()]

@@ -22,7 +22,7 @@ def render_because(rule: Rule, known: dict[str, Any]) -> str:
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-QUALIFIED = re.compile(r"[a-z_]+:[a-z_]+")  # a route and who takes it, as the rules write it
+ROUTE = re.compile(r"single_agency:[a-z_]+")  # a complaint route and the agency that takes it
 
 
 def show(value: Any) -> str:
@@ -38,8 +38,11 @@ def show(value: Any) -> str:
     if isinstance(value, dt.date):
         return calendar.show_date(value)
     if isinstance(value, str) and ISO_DATE.fullmatch(value):  # a date as results hold it
-        return calendar.show_date(dt.date.fromisoformat(value))
-    if isinstance(value, str) and QUALIFIED.fullmatch(value):  # single_agency:probation
+        try:
+            return calendar.show_date(dt.date.fromisoformat(value))
+        except ValueError:  # text shaped like a date that is none (an area "2026-02-30")
+            return value
+    if isinstance(value, str) and ROUTE.fullmatch(value):  # single_agency:probation
         kind, which = value.split(":")
         return f"{show(kind)} ({show(which)})"
     return str(value).replace("_", " ")

@@ -25,7 +25,8 @@ from mappa_rules.errors import MappaError
 from mappa_rules.plain import show
 from mappa_rules.panel import STATUS_TAGS, answer_panel
 from mappa_rules.ruleset import Rulebook
-from mappa_rules.wording import EFFECT_WORDS, OUTCOME_LABELS, answer_words, change_lines, clause_words, either, outcome_label
+from mappa_rules.wording import (EFFECT_WORDS, OUTCOME_LABELS, answer_words, change_lines, clause_words, either, label_of,
+                                 outcome_label)
 
 JUDGEMENT = "This tool supports, and does not replace, professional judgement."
 FORMATS = ("text", "md", "html", "json")
@@ -44,7 +45,7 @@ def templates_dir() -> Path:
 
 def _markdown_escape(value: Any) -> str:
     """Case text inside Markdown: no HTML, no table breaks, no emphasis or links."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = " ".join(str(value).splitlines()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 
@@ -118,8 +119,8 @@ class Glossary:
     labels: dict[str, str] = field(default_factory=dict)
 
     def label(self, name: str) -> str:
-        """A fact, derived fact or outcome as a person reads it (its id only if the rulebook has no label)."""
-        return OUTCOME_LABELS.get(name) or self.labels.get(name) or str(name).replace("_", " ")
+        """A fact, derived fact or outcome as a person reads it (its id in words if the rulebook has no label)."""
+        return self.labels.get(name) or OUTCOME_LABELS.get(name) or str(name).replace("_", " ")
 
 
 def concluded_words(key: str, value: Any, result: dict[str, Any], words: Glossary) -> str:
@@ -137,10 +138,10 @@ def concluded_words(key: str, value: Any, result: dict[str, Any], words: Glossar
 
 
 def glossary(book: Rulebook) -> Glossary:
-    """The rulebook's clause texts (no code notation) and labels of facts, derived and computed facts."""
-    labels = {name: spec.label or spec.meaning for name, spec in book.facts.items()}
-    labels.update({name: spec.meaning for name, spec in {**book.derived, **book.computed}.items()})
-    return Glossary({cid: clause_words(c.text, book) for cid, c in book.clauses.items() if c.text}, labels)
+    """The rulebook's clause texts (no code notation) and the labels of its facts, derived and computed facts."""
+    names = [*book.facts, *book.derived, *book.computed]
+    return Glossary({cid: clause_words(c.text, book) for cid, c in book.clauses.items() if c.text},
+                    {name: label_of(name, book) or name for name in names})
 
 
 def render(result: dict[str, Any], fmt: str, audience: str = "practitioner",

@@ -140,12 +140,8 @@ def criterion_words(book: Rulebook) -> Callable[[Atom, Any], str]:
     a criterion on a fact the rules conclude says so ('… (the rules give no)')."""
 
     def say(atom: Atom, got: Any) -> str:
-        spec = book.facts.get(atom.fact)
-        if spec is not None:
-            label, source = spec.label or spec.meaning, "the case gives"
-        else:
-            concluded = book.derived.get(atom.fact) or book.computed.get(atom.fact)
-            label, source = (concluded.meaning if concluded else atom.fact.replace("_", " ")), "the rules give"
+        source = "the case gives" if atom.fact in book.facts else "the rules give"
+        label = label_of(atom.fact, book) or atom.fact.replace("_", " ")
         return f"“{label}” {_wanted(atom)} ({source} {show(got)})"
 
     return say
@@ -166,6 +162,7 @@ def _wanted(atom: Atom) -> str:
 _CODE = re.compile(r"`([^`]*)`")
 _SIMPLE = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\s*(?P<op>==|!=|>=|<=|=|>|<| in )\s*(?P<value>.+)$")
 _NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b(?:category|outcome|deadline|holidays)\b")
+_OPS = {">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}  # the clauses' notation -> the rules' operators
 _OPERATOR_WORDS = {"==": "is", "=": "is", "!=": "is not", ">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
 _OUTSIDE = [(re.compile(r"\s*->\s*"), " → "), (re.compile(r"\bAND\b"), "and"), (re.compile(r"\bOR\b"), "or"),
             (re.compile(r"\bNOT\b"), "not"), (re.compile(r"\bALL\b"), "all"), (re.compile(r"\bthe engine\b"), "the tool"),
@@ -193,27 +190,35 @@ def _code_words(code: str, book: Rulebook) -> str:
         listed = [v.strip() for v in value.strip("{}[]").split(",")] if value[:1] in "{[" else [value]
         shown = either([_code_value(v) for v in listed], "or" if simple["op"].strip() == "in" else "and")
         op = simple["op"].strip()
-        said = f"is {shown}" if op in ("==", "=", "in") else f"is {_OPERATOR_WORDS[op]} {shown}"
-        return f"“{_name_label(simple['name'], book)}” {said}"
+        said = "is " + (_COMPARED[_OPS[op]].format(shown) if op in _OPS else f"not {shown}" if op == "!=" else shown)
+        return f"{_named(simple['name'], book)} {said}"
     code = code.replace(" in {", " is one of ").replace("{", "").replace("}", "")
-    code = re.sub(r"^(>=|<=|==|>|<)\s*", lambda match: f"{_OPERATOR_WORDS[match.group(1)]} ", code)
+    leading = re.match(r"^(>=|<=|>|<)\s*(\S+)$", code)  # `>= 12` after a name given before it
+    if leading:
+        return "is " + _COMPARED[_OPS[leading.group(1)]].format(leading.group(2))
     for op, words in _OPERATOR_WORDS.items():
         code = code.replace(f" {op} ", f" {words} ")
-    return _NAME.sub(lambda match: f"“{_name_label(match.group(0), book)}”", code)
+    return _NAME.sub(lambda match: _named(match.group(0), book), code)
 
 
 def _code_value(value: str) -> str:
     return {"true": "yes", "false": "no", "null": "none"}.get(value, value.replace("_", " "))
 
 
-def _name_label(name: str, book: Rulebook) -> str:
-    """A fact, derived fact or outcome by its label: what a person reads instead of its id."""
-    if name in OUTCOME_LABELS:
-        return OUTCOME_LABELS[name]
+def _named(name: str, book: Rulebook) -> str:
+    """A name in a clause: a fact or outcome the rulebook knows by its label, in quotes; anything else (a
+    value such as `police_operations`) in words."""
+    label = label_of(name, book, outcome_first=True)
+    return f"“{label}”" if label else name.replace("_", " ")
+
+
+def label_of(name: str, book: Rulebook, outcome_first: bool = False) -> str | None:
+    """A fact, derived or computed fact, or outcome by its label, what a person reads instead of its id; None
+    if the rulebook does not know the name. `outcome_first`: where a name is both an input fact and an
+    outcome (`category`), the outcome (as clause texts mean it)."""
     spec = book.facts.get(name)
-    if spec is not None:
-        return spec.label or spec.meaning
     concluded = book.derived.get(name) or book.computed.get(name)
-    if concluded is not None:
-        return concluded.meaning
-    return name.replace("_", " ")
+    found = [OUTCOME_LABELS.get(name), spec and (spec.label or spec.meaning), concluded and concluded.meaning]
+    if not outcome_first:
+        found = found[1:] + found[:1]
+    return next((label for label in found if label), None)

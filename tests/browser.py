@@ -47,7 +47,7 @@ def require_chromium() -> str:
 
 
 def chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Run headless Chromium on one local page (a new profile folder each time, the machine's network closed)."""
+    """Run headless Chromium on one local page (a new profile folder each time, no background networking)."""
     done = subprocess.run([require_chromium(), *FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -90,7 +90,7 @@ def sample_reports(folder: Path) -> dict[str, tuple[Path, str]]:
              "error": "must be at least 0, got -1", "cites": ["VAL-2"]}
     keep("caseload", render_caseload(results.values(), [error], "html", FIXED), "Caseload summary")
     caseload = folder / "caseload.jsonl"
-    caseload.write_text("".join(json.dumps({"case_id": r["case_id"], "kind": r["kind"], "area": r["area"],
+    caseload.write_text("".join(json.dumps({"case_id": r["case_id"], "kind": r["kind"], "area": r["area"], "as_of": r["as_of"],
                                             "facts": {k: v for k, v in r["supplied"].items() if k != "area"}})
                                 + "\n" for r in results.values()))
     keep("diff", render_diff(diff_caseload(caseload, None, None), "html", FIXED), "Ruleset change: caseload impact")
