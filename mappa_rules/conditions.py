@@ -154,29 +154,57 @@ def unmet(node: Condition, facts: dict[str, Any], derived: dict[str, str] | None
     fact says the rules (not the case) gave its value. `say(atom, value)` words an atom instead (the
     plain words a person reads: see `wording.criterion_words`).
     """
-    if say is None:
-        said = derived or {}
-
-        def say(atom: Atom, got: Any) -> str:
-            if atom.fact in said:
-                return f"{atom.describe()} ({said[atom.fact]}: the rules give {_show(got)})"
-            return f"{atom.describe()} (case has {_show(got)})"
-
-    if isinstance(node, Atom):
-        return [say(node, facts[node.fact])]
-    if isinstance(node, All):
-        return [text for item in node.items if truth(item, facts) is False for text in unmet(item, facts, say=say)]
-    parts = [" and ".join(unmet(item, facts, say=say)) for item in node.items]
-    return parts if len(parts) == 1 else ["none of: " + "; or ".join(parts)]
+    return said(failing(node, facts), facts, say or notation(derived or {}))
 
 
-def failed_atoms(node: Condition, facts: dict[str, Any]) -> list[Atom]:
-    """The atoms that make a false condition false: those `unmet` words (an `any` that holds has none)."""
-    if truth(node, facts) is not False:
-        return []
+def notation(derived: dict[str, str]) -> Callable[[Atom, Any], str]:
+    """An unmet atom in the rules' own notation, with the value found."""
+
+    def say(atom: Atom, got: Any) -> str:
+        if atom.fact in derived:
+            return f"{atom.describe()} ({derived[atom.fact]}: the rules give {_show(got)})"
+        return f"{atom.describe()} (case has {_show(got)})"
+
+    return say
+
+
+Failing = list  # of Atom, ("and", Failing) or ("none of", tuple of Failing): see `failing`
+
+
+def failing(node: Condition, facts: dict[str, Any]) -> Failing:
+    """What makes a false condition false, grouped as `unmet` words it: the atoms that fail, and for an
+    `any` its parts (every one fails). Computed once, then worded in any notation by `said`."""
     if isinstance(node, Atom):
         return [node]
-    return [a for item in node.items for a in failed_atoms(item, facts)]
+    if isinstance(node, All):
+        return [part for item in node.items if truth(item, facts) is False for part in failing(item, facts)]
+    parts = tuple(failing(item, facts) for item in node.items)
+    return [("and", parts[0])] if len(parts) == 1 else [("none of", parts)]
+
+
+def said(found: Failing, facts: dict[str, Any], say: Callable[[Atom, Any], str]) -> list[str]:
+    """`failing`'s result in words, one line per criterion."""
+    lines = []
+    for part in found:
+        if isinstance(part, Atom):
+            lines.append(say(part, facts[part.fact]))
+        elif part[0] == "and":
+            lines.append(" and ".join(said(part[1], facts, say)))
+        else:
+            lines.append("none of: " + "; or ".join(" and ".join(said(p, facts, say)) for p in part[1]))
+    return lines
+
+
+def failed_atoms(found: Failing) -> list[Atom]:
+    """Every atom in `failing`'s result."""
+    atoms_found: list[Atom] = []
+    for part in found:
+        if isinstance(part, Atom):
+            atoms_found.append(part)
+        else:
+            for group in ([part[1]] if part[0] == "and" else part[1]):
+                atoms_found.extend(failed_atoms(group))
+    return atoms_found
 
 
 def missing(node: Condition, facts: dict[str, Any]) -> list[str]:

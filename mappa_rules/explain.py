@@ -59,7 +59,8 @@ def explain(ev: Evaluation, firmness: bool = False) -> dict[str, Any]:
         _collect_missing(ev, widening, book.derived[name].outcome or name, missing, set())
     status = "ambiguous" if ev.ambiguities else "undetermined" if undetermined else "decided"
     fired = [_fired_entry(ev, rule) for rule in fired_rules]
-    cited = sorted({cid for entry in fired for cid in entry["cites"]} | {cid for r in _unmet_rules(ev) for cid in r.cites})
+    unmet_rules = _unmet_rules(ev)
+    cited = sorted({cid for entry in fired for cid in entry["cites"]} | {cid for r in unmet_rules for cid in r.cites})
     result = {
         "marking": MARKING,
         "case_id": ev.case.case_id,
@@ -70,7 +71,7 @@ def explain(ev: Evaluation, firmness: bool = False) -> dict[str, Any]:
         "outcomes": {key: _iso(outcomes[key]) for key in sorted(outcomes)},
         "undetermined": [book.derived[n].outcome if n in book.derived else INVALID for n in undetermined],
         "fired": fired,
-        "unmet": [_unmet_entry(ev, rule) for rule in _unmet_rules(ev)],
+        "unmet": _unmet_entries(ev, unmet_rules),
         "missing_facts": [{"fact": fact, **detail} for fact, detail in missing.items()],
         "ambiguities": [_ambiguity_entry(ev, a) for a in ev.ambiguities],
         "supplied": {**({"area": ev.case.area} if ev.case.area else {}), **{k: _iso(v) for k, v in ev.case.facts.items()}},
@@ -240,24 +241,28 @@ def _unmet_rules(ev: Evaluation) -> list[Rule]:
 _ABSENT = object()
 
 
-def _unmet_entry(ev: Evaluation, rule: Rule) -> dict[str, Any]:
-    return {
-        "rule": rule.id,
-        "title": rule.title,
-        "cites": list(rule.cites),
-        "unmet": conditions.unmet(rule.when, ev.known, {n: d.meaning for n, d in ev.book.derived.items()}),
-        "criteria": conditions.unmet(rule.when, ev.known, say=criterion_words(ev.book)),
-        **({"context_only": True} if _fails_only_on_context(ev, rule) else {}),
-        "would_conclude": _concludes(ev.book, rule),
-    }
-
-
-def _fails_only_on_context(ev: Evaluation, rule: Rule) -> bool:
-    """The rule is another area's procedure, or every criterion that fails is on a fact other rules conclude
-    (it follows from them): nothing a practitioner could check in the case itself."""
-    failed = conditions.failed_atoms(rule.when, ev.known)
+def _unmet_entries(ev: Evaluation, rules: list[Rule]) -> list[dict[str, Any]]:
+    """Each rule not met: its failing criteria found once, said in the rules' notation (`unmet`) and in plain
+    words (`criteria`); `context_only` when it is another area's procedure, or every criterion that fails is
+    on a fact other rules conclude (nothing a practitioner could check in the case itself)."""
+    notation = conditions.notation({n: d.meaning for n, d in ev.book.derived.items()})
+    plain = criterion_words(ev.book)
     concluded = ev.book.derived.keys() | ev.book.computed.keys()
-    return any(a.fact == "area" for a in failed) or all(a.fact in concluded for a in failed)
+    entries = []
+    for rule in rules:
+        found = conditions.failing(rule.when, ev.known)
+        failed = conditions.failed_atoms(found)
+        context_only = any(a.fact == "area" for a in failed) or all(a.fact in concluded for a in failed)
+        entries.append({
+            "rule": rule.id,
+            "title": rule.title,
+            "cites": list(rule.cites),
+            "unmet": conditions.said(found, ev.known, notation),
+            "criteria": conditions.said(found, ev.known, plain),
+            **({"context_only": True} if context_only else {}),
+            "would_conclude": _concludes(ev.book, rule),
+        })
+    return entries
 
 
 def _ambiguity_entry(ev: Evaluation, ambiguity: Any) -> dict[str, Any]:
