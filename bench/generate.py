@@ -4,7 +4,11 @@ The mix is roughly what the national figures suggest: mostly Category 1 (registe
 Category 2, a few Category 3 and 4; most cases at Level 1; a few per cent with a fact missing and
 a few per cent invalid (a wrong type, an unknown fact, a contradiction).
 
-    python bench/generate.py 100000 caseload.jsonl [--seed 7] [--csv]
+    python bench/generate.py 100000 caseload.jsonl [--seed 7] [--csv] [--distinct]
+
+`--distinct` gives every custodial term its own fraction of a month (never across a whole month), so
+no two cases with a custodial term share the facts the rules read: a caseload on which remembering
+earlier answers cannot help, for measuring honestly.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ NEUTRAL = {"subject_to_notification_requirements": False, "disqualification_orde
 AREAS = ["Merseyside", "Liverpool", "Cheshire", "Telford", "Wirral", "Sefton", "Kent"]
 
 
-def case(rng: random.Random, number: int) -> dict:
+def case(rng: random.Random, number: int, distinct: bool = False) -> dict:
     kind = rng.random()
     facts: dict = dict(NEUTRAL)
     if kind < 0.55:  # Category 1
@@ -56,6 +60,8 @@ def case(rng: random.Random, number: int) -> dict:
         facts["rosh_level"] = rng.choices(["medium", "high", "very_high"], [30, 55, 15])[0]
     if rng.random() < 0.03:  # a fact missing
         facts.pop(rng.choice(sorted(facts)))
+    if distinct and isinstance(facts.get("custody_months"), int):
+        facts["custody_months"] += (number % 999_983) / 1_000_000  # below a whole month, so on the same side of 12
     data = {"case_id": f"SYN-{number:06d}", "area": rng.choice(AREAS), "facts": facts}
     spoil = rng.random()
     if spoil < 0.01:
@@ -73,9 +79,10 @@ def main() -> None:
     parser.add_argument("output")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--csv", action="store_true", help="write CSV (one column per fact) instead of JSON Lines")
+    parser.add_argument("--distinct", action="store_true", help="no two custodial terms alike (see above)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    cases = (case(rng, n) for n in range(1, args.count + 1))
+    cases = (case(rng, n, args.distinct) for n in range(1, args.count + 1))
     with open(args.output, "w", newline="", encoding="utf-8") as handle:
         if not args.csv:
             for data in cases:

@@ -7,14 +7,19 @@ For each size and job count: wall time, cases per second, peak memory of the who
 (the batch command and its workers, sampled every 20 ms), and the ratio to the floor. The floor
 makes the same category, level and risk decisions in plain Python, with no rationale, no
 validation and no output. Also times single-case `mappa assess` from process start to exit.
-Targets on 2 cores: 100,000 cases in under 60 s with --jobs 2, peak memory under 500 MB,
-single assess under 0.6 s.
+Columns: cases per second, microseconds of one core per case (wall x jobs / cases), peak memory,
+bytes written per case (results and errors), and the ratio to the floor, which reads the same
+caseload and writes a decision line per case in plain Python. The largest size runs again on a
+caseload where no two custodial terms are alike (`generate.py --distinct`). Issue 15's targets on
+2 cores: 100,000 cases with full rationale in 10 s with --jobs 2, peak memory under 300 MB, under
+3 KB a case, single assess under 0.2 s median.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import subprocess
@@ -64,49 +69,70 @@ def timed(command: list[str]) -> tuple[float, float, str]:
     return elapsed, peak[0], out
 
 
-def floor_decisions(path: Path) -> float:
-    """Seconds to make the category, level and risk decisions in plain Python (no rationale)."""
-    cases = [json.loads(line)["facts"] for line in path.read_text().splitlines()]
+def floor_decisions(path: Path, out: Path) -> float:
+    """Seconds for plain Python to read the caseload, make the category, level and risk decisions (no
+    rationale, no validation) and write one decision line per case: the same files the batch reads
+    and writes."""
     start = time.perf_counter()
-    for f in cases:
-        cat1 = f.get("subject_to_notification_requirements") is True
-        months = f.get("custody_months")
-        custodial = f.get("sentence_type") in ("immediate_custody", "suspended_sentence", "dto") and isinstance(months, (int, float)) and months >= 12
-        cat2 = f.get("outcome") == "conviction" and f.get("offence_schedule15") is True and f.get("licence_or_order_in_force") is True and (
-            custodial or f.get("sentence_type") in ("hmp_or_life", "hospital_order", "guardianship_order"))
-        cat4 = f.get("outcome") == "conviction" and (f.get("terrorism_offence_conviction") or f.get("terrorist_connection_found_by_court"))
-        level2 = f.get("formal_meetings_add_value") is True and (
-            f.get("rosh_level") in ("high", "very_high") or f.get("active_multiagency_involvement_required") is True)
-        cat3 = not cat1 and not cat2 and level2 and f.get("offence_indicates_serious_harm_capacity") is True
-        category = 1 if cat1 else 2 if cat2 else 3 if cat3 else 4 if cat4 else None
-        level = 3 if level2 and f.get("senior_oversight_required") else 2 if level2 else 1
-        _ = (category, level, f.get("rosh_level"))
+    with path.open(encoding="utf-8") as rows, out.open("w", encoding="utf-8") as written:
+        for line in rows:
+            data = json.loads(line)
+            f = data["facts"]
+            cat1 = f.get("subject_to_notification_requirements") is True
+            months = f.get("custody_months")
+            custodial = f.get("sentence_type") in ("immediate_custody", "suspended_sentence", "dto") and isinstance(months, (int, float)) and months >= 12
+            cat2 = f.get("outcome") == "conviction" and f.get("offence_schedule15") is True and f.get("licence_or_order_in_force") is True and (
+                custodial or f.get("sentence_type") in ("hmp_or_life", "hospital_order", "guardianship_order"))
+            cat4 = f.get("outcome") == "conviction" and (f.get("terrorism_offence_conviction") or f.get("terrorist_connection_found_by_court"))
+            level2 = f.get("formal_meetings_add_value") is True and (
+                f.get("rosh_level") in ("high", "very_high") or f.get("active_multiagency_involvement_required") is True)
+            cat3 = not cat1 and not cat2 and level2 and f.get("offence_indicates_serious_harm_capacity") is True
+            category = 1 if cat1 else 2 if cat2 else 3 if cat3 else 4 if cat4 else None
+            level = 3 if level2 and f.get("senior_oversight_required") else 2 if level2 else 1
+            written.write(json.dumps({"case_id": data.get("case_id"), "category": category, "level": level,
+                                      "risk": f.get("rosh_level")}) + "\n")
     return time.perf_counter() - start
+
+
+def row(cases: int, jobs: str, seconds: float, cores: int, peak: str, size: int, floor: float, note: str = "") -> str:
+    """One line of the table: cases/s, µs of one core per case, bytes written per case, ratio to the floor."""
+    per_case = seconds * cores / cases * 1e6
+    return (f"{cases:>8} {jobs:>10} {seconds:>8.2f} {cases / seconds:>9.0f} {per_case:>10.1f} {peak:>8} "
+            f"{size / cases:>9.0f} {seconds / floor:>8.0f}   {note}").rstrip()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 cases only")
     parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    parser.add_argument("--starts", type=int, default=11, help="single `mappa assess` runs to time")
     args = parser.parse_args()
     sizes = args.sizes or ([2000] if args.quick else [10_000, 100_000])
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-          f"{__import__('os').cpu_count()} cores")
+          f"{os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        print(f"{'cases':>8} {'jobs':>4} {'seconds':>8} {'cases/s':>9} {'peak MB':>8} {'x floor':>8}")
+        print(f"{'cases':>8} {'jobs':>10} {'seconds':>8} {'cases/s':>9} {'µs/case/core':>10} {'peak MB':>8} "
+              f"{'bytes/case':>9} {'x floor':>8}")
         for size in sizes:
-            caseload = work / f"caseload-{size}.jsonl"
-            subprocess.run([sys.executable, str(HERE / "generate.py"), str(size), str(caseload)], check=True)
-            floor = floor_decisions(caseload)
-            print(f"{size:>8} {'floor':>4} {floor:>8.2f} {size / floor:>9.0f} {'-':>8} {1:>8.0f}")
-            for jobs in (1, 2):
-                seconds, peak, out = timed([MAPPA, "batch", str(caseload), "-o", str(work / "results.jsonl"), "--jobs", str(jobs)])
-                print(f"{size:>8} {jobs:>4} {seconds:>8.2f} {size / seconds:>9.0f} {peak:>8.0f} {seconds / floor:>8.0f}"
-                      f"   {out.strip()}")
+            for distinct in (False, True) if size == max(sizes) else (False,):
+                caseload = work / f"caseload-{size}{'-distinct' if distinct else ''}.jsonl"
+                subprocess.run([sys.executable, str(HERE / "generate.py"), str(size), str(caseload),
+                                *(["--distinct"] if distinct else [])], check=True)
+                floor_out = work / "floor.jsonl"
+                floor = floor_decisions(caseload, floor_out)
+                label = "distinct" if distinct else ""
+                print(row(size, f"floor{'-d' if distinct else ''}", floor, 1, "-", floor_out.stat().st_size, floor))
+                for jobs in ((2,) if distinct else (1, 2)):
+                    results = work / "results.jsonl"
+                    seconds, peak, out = timed([MAPPA, "batch", str(caseload), "-o", str(results), "--jobs", str(jobs)])
+                    written = results.stat().st_size + results.with_name("results.errors.jsonl").stat().st_size
+                    print(row(size, f"{jobs}{' distinct' if distinct else ''}", seconds, jobs, f"{peak:.0f}", written, floor,
+                              out.strip() if not label else f"all custodial terms distinct; {out.strip()}"))
         example = HERE.parent / "examples" / "cat2-violent-12-months.yaml"
-        runs = sorted(timed([MAPPA, "assess", str(example), "--format", "json"])[0] for _ in range(5))
-        print(f"single mappa assess, process start to exit: median {runs[2]:.2f} s of 5 runs (target < 0.6 s)")
+        runs = sorted(timed([MAPPA, "assess", str(example), "--format", "json"])[0] for _ in range(args.starts))
+        print(f"single mappa assess, process start to exit, {args.starts} runs: min {runs[0]:.2f} s, "
+              f"median {runs[len(runs) // 2]:.2f} s")
 
 
 if __name__ == "__main__":
