@@ -19,12 +19,17 @@ def compile_rulebook(book: Rulebook) -> dict[str, dict]:
     compiled: dict[str, dict] = {}
     for number, stratum in enumerate(book.strata):
         spec: dict[str, dict] = {}
-        for position, rule in enumerate(stratum):
+        for name, rule in zip(rule_names(book, number), stratum):
             expression = {"$and": [{CASE_MARKER: 1}, to_durable(rule.when)]}
-            spec[f"r{position}"] = {"all": [{"m": expression}], "run": rule.id}
+            spec[name] = {"all": [{"m": expression}], "run": rule.id}
         spec["catch_all"] = {"all": [{"m": {"$ex": {CASE_MARKER: 1}}}], "run": CATCH_ALL}
         compiled[stratum_name(book, number)] = spec
     return compiled
+
+
+def rule_names(book: Rulebook, number: int) -> dict[str, str]:
+    """durable's name of each rule of a stratum (positional, `r<n>`) -> the rule id, and the catch-all."""
+    return {**{f"r{position}": rule.id for position, rule in enumerate(book.strata[number])}, "catch_all": CATCH_ALL}
 
 
 def stratum_name(book: Rulebook, number: int) -> str:

@@ -70,19 +70,24 @@ def test_two_versions_side_by_side_in_one_process(draft: Path, run, book) -> Non
     assert engine_for(lowered) is not engine_for(book)
 
 
-def test_an_exception_inside_a_durable_action_is_raised_not_swallowed(draft: Path) -> None:
+def test_a_failure_inside_the_action_loop_is_raised_and_leaves_the_engine_usable(draft: Path) -> None:
     (draft / "risk.yaml").write_text((draft / "risk.yaml").read_text() + "\n# a distinct version\n")
     book = load_rulebook(draft)
     engine = RuleEngine(book)
-
-    def explode(rule_id: str) -> None:
-        raise RuntimeError(f"boom in {rule_id}")
-
-    engine._host._on_fire = explode
-    with pytest.raises(EvaluationError, match=r"^a rule action raised inside durable-rules: boom in \S+$"):
+    names = engine._rules[0]
+    engine._rules[0] = {}  # durable names an action the engine does not know
+    with pytest.raises(EvaluationError, match=r"^durable-rules failed on stratum 0: "):
         engine.fire(0, {"identifiable_indicators": False})
-    engine._host._on_fire = engine._record
-    assert engine.fire(0, {"identifiable_indicators": False}) == ["RISK-LOW"]  # the state was cleared
+    engine._rules[0] = names
+    assert engine.fire(0, {"identifiable_indicators": False}) == ["RISK-LOW"]  # the state was abandoned and cleared
+
+
+def test_no_python_action_runs_inside_durable(book) -> None:
+    """The actions are read from durable's messages: a Host action would raise (and durable would swallow it)."""
+    engine = RuleEngine(load_rulebook())
+    with pytest.raises(AssertionError, match="outside mappa's loop"):
+        engine._host.get_action("RISK-LOW")(None)
+    assert engine.fire(0, {"identifiable_indicators": False}) == ["RISK-LOW"]
 
 
 def test_durable_and_the_interpreter_must_agree(book, monkeypatch) -> None:
