@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -215,8 +216,8 @@ class Rule:
     sets: dict[str, Any] = field(default_factory=dict, compare=False)
     urgent: bool = False
 
-    @property
-    def takes_from(self) -> list[str]:
+    @cached_property
+    def takes_from(self) -> tuple[str, ...]:
         """Facts the conclusion takes values from (`{fact: name}` or `{format: "...{name}..."}`)."""
         names: list[str] = []
         for value in self.sets.values():
@@ -224,7 +225,7 @@ class Rule:
                 names.append(value["fact"])
             elif isinstance(value, dict) and "format" in value:
                 names.extend(PLACEHOLDER.findall(value["format"]))
-        return names
+        return tuple(names)
 
     @property
     def kind(self) -> str:
@@ -309,7 +310,7 @@ class Rulebook:
             )
         return views[kind]
 
-    @property
+    @cached_property
     def facts_used(self) -> tuple[str, ...]:
         """The input facts the rules read, in vocabulary order: all a case of this kind may give."""
         read = {f for r in self.rules for f in (*r.reads, *r.takes_from)}
