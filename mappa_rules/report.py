@@ -80,8 +80,9 @@ def with_contents(html: str) -> str:
         return html
     links = "".join(f'<li><a href="#{anchor}">{title}</a></li>' for anchor, title in sections)
     nav = f'<nav class="contents" aria-label="Contents"><h2 id="contents">Contents</h2><ol>{links}</ol></nav>\n'
-    after = html.find("</section>", html.find('<section class="panel"')) if '<section class="panel"' in html else -1
-    at = after + len("</section>\n") if after >= 0 else html.index("</h1>") + len("</h1>\n")
+    panel = html.find('<section class="panel"')
+    end, closing = (html.find("</section>\n", panel), "</section>\n") if panel >= 0 else (html.index("</h1>\n"), "</h1>\n")
+    at = end + len(closing)
     return html[:at] + nav + html[at:]
 
 
@@ -152,9 +153,9 @@ def render(result: dict[str, Any], fmt: str, audience: str = "practitioner",
     """
     if fmt == "json":
         return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    title = f"MAPPA assessment: case {result['case_id'] or '(no case reference)'}"
-    return _render("assess.j2", fmt, r=result, audience=audience, title=title, generated_at=_stamp(generated_at),
-                   words=words or Glossary(), reference=f"Case {result['case_id'] or '(no case reference)'}")
+    case = result["case_id"] or "(no case reference)"
+    return _render("assess.j2", fmt, r=result, audience=audience, title=f"MAPPA assessment: case {case}",
+                   generated_at=_stamp(generated_at), words=words or Glossary(), reference=f"Case {case}")
 
 
 def render_caseload(results: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]], fmt: str,

@@ -170,8 +170,8 @@ _OUTSIDE = [(re.compile(r"\s*->\s*"), " → "), (re.compile(r"\bAND\b"), "and"),
 
 
 def clause_words(text: str, book: Rulebook) -> str:
-    """A clause of the catalogue in plain words: `custody_months >= 12` reads '“Custodial term (months)” is at
-    least 12', `->` an arrow, and fact names read as their labels."""
+    """A clause of the catalogue in plain words: `custody_months >= 12` reads '“Custodial term (months)” is 12
+    or more', `->` an arrow, and fact names read as their labels."""
     parts = _CODE.split(text)  # prose and code alternate: code at the odd places
     for at in range(0, len(parts), 2):
         for pattern, words in _OUTSIDE:
@@ -188,8 +188,8 @@ def _code_words(code: str, book: Rulebook) -> str:
     if simple and plain_value:
         value = simple["value"].strip()
         listed = [v.strip() for v in value.strip("{}[]").split(",")] if value[:1] in "{[" else [value]
-        shown = either([_code_value(v) for v in listed], "or" if simple["op"].strip() == "in" else "and")
         op = simple["op"].strip()
+        shown = either([_code_value(v) for v in listed], "or" if op == "in" else "and")
         said = "is " + (_COMPARED[_OPS[op]].format(shown) if op in _OPS else f"not {shown}" if op == "!=" else shown)
         return f"{_named(simple['name'], book)} {said}"
     code = code.replace(" in {", " is one of ").replace("{", "").replace("}", "")

@@ -9,12 +9,12 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from mappa_rules.case import case_from_data
+from mappa_rules.case import case_from_data, read_case
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_rulebook, shipped_rulesets_dir
 from mappa_rules.ruleset import Rulebook
 
-from support import NEUTRAL, REPO
+from support import EXAMPLES, NEUTRAL, REPO
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,6 +33,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def book() -> Rulebook:
     """The shipped rulebook."""
     return load_rulebook()
+
+
+@pytest.fixture(scope="session")
+def results(book: Rulebook) -> dict[str, dict]:
+    """Every shipped example, assessed once for the whole run (readers copy, never change, a result)."""
+    return {path.name: assess(read_case(path, book), book) for path in sorted(EXAMPLES.iterdir())}
 
 
 @pytest.fixture(scope="session")

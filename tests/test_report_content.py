@@ -18,11 +18,6 @@ from test_reports import EXAMPLE_FILES, FIXED, readable
 FORMATS = ("text", "md", "html")
 
 
-@pytest.fixture(scope="module")
-def results(book) -> dict[str, dict]:
-    return {name: assess(read_case(EXAMPLES / name, book), book) for name in EXAMPLE_FILES}
-
-
 def shown(result: dict, fmt: str, audience: str = "practitioner") -> str:
     """The report as read, the page's style sheet and title left out."""
     report = render(result, fmt, audience, FIXED)

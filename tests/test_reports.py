@@ -63,11 +63,6 @@ class Tree(HTMLParser):
         return [int(tag[1]) for tag, _ in self.tags if tag in ("h1", "h2", "h3", "h4")]
 
 
-@pytest.fixture(scope="module")
-def results(book) -> dict[str, dict]:
-    return {name: assess(read_case(EXAMPLES / name, book), book) for name in EXAMPLE_FILES}
-
-
 @pytest.mark.parametrize("audience", ["practitioner", "auditor"])
 @pytest.mark.parametrize("fmt", ["text", "md", "html"])
 @pytest.mark.parametrize("name", EXAMPLE_FILES)
