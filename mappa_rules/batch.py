@@ -27,11 +27,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from mappa_rules.case import case_from_data
+from mappa_rules.compact import COMPACT, catalogue, compact
 from mappa_rules.documents import decode_utf8, parse_text
 from mappa_rules.errors import CaseError, MappaError, OptionError, excerpt
 from mappa_rules.explain import assess
 from mappa_rules.loader import Library, load_library
-from mappa_rules.outputs import refuse_overwriting
+from mappa_rules.outputs import refuse_overwriting, write_atomically
+from mappa_rules.remember import Remembered, dumps
 from mappa_rules.ruleset import FactSpec, Rulebook
 
 CHUNK = 200
@@ -59,6 +61,7 @@ class Counts:
     ambiguous: int = 0
     undetermined: int = 0
     invalid: int = 0
+    remembered: int = 0  # results that took the line of an identical earlier case (not in `line`)
 
     @property
     def results(self) -> int:
@@ -194,16 +197,19 @@ def _typed(cell: str, spec: FactSpec) -> Any:
 
 _LIBRARY: Library | None = None
 _CONVENTION: str | None = None
+_DETAIL = COMPACT
+_REMEMBERED: Remembered | None = None
 
 
-def _init_worker(rulesets_dir: str | None, convention: str | None) -> None:
+def _init_worker(rulesets_dir: str | None, convention: str | None, detail: str, remember: bool) -> None:
     """A worker: Ctrl-C is the parent's to handle (it stops between chunks); the worker dies with its
     parent, even when the parent is killed outright."""
-    global _LIBRARY, _CONVENTION
+    global _LIBRARY, _CONVENTION, _DETAIL, _REMEMBERED
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
-    _LIBRARY, _CONVENTION = load_library(rulesets_dir), convention
+    _LIBRARY, _CONVENTION, _DETAIL = load_library(rulesets_dir), convention, detail
+    _REMEMBERED = Remembered() if remember else None
 
 
 def _die_with_parent() -> None:
@@ -253,16 +259,22 @@ def _exit_with_signal_code(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def _evaluate_chunk(rows: list[Row]) -> list[tuple[int, str, str]]:
-    """Each row as ("result", status, json line) or ("error", "", json line)."""
+def _evaluate_chunk(rows: list[Row]) -> tuple[list[tuple[int, str, str]], int]:
+    """Each row as (number, status, JSON line), status "invalid" for an error line; and how many
+    rows took a remembered line."""
     assert _LIBRARY is not None, "worker not initialised"
-    return [evaluate_row(row, _LIBRARY, _CONVENTION) for row in rows]
+    before = _REMEMBERED.hits if _REMEMBERED else 0
+    lines = [evaluate_row(row, _LIBRARY, _CONVENTION, _DETAIL, _REMEMBERED) for row in rows]
+    return lines, (_REMEMBERED.hits if _REMEMBERED else 0) - before
 
 
-def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = None) -> tuple[int, str, str]:
-    """One row: its result line, or its error line naming the row, case id, field and reason.
+def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = None, detail: str = "full",
+                 remembered: Remembered | None = None) -> tuple[int, str, str]:
+    """One row: its result line (`detail`: "full" or "compact"), or its error line naming the row,
+    case id, field and reason.
 
-    Given a Library, the row is evaluated under the version in force on its `as_of`.
+    Given a Library, the row is evaluated under the version in force on its `as_of`; given a
+    Remembered, a case identical to an earlier one but for its id takes that one's line.
     """
     case_id = None
     try:
@@ -273,8 +285,19 @@ def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = N
         book = library.for_data(data)
         if isinstance(data, dict):
             case_id = data.get("case_id")
-        result = assess(case_from_data(data, book, row.source), book, convention)
-        return row.number, result["status"], json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
+        case = case_from_data(data, book, row.source)
+
+        def result_of() -> tuple[str, dict[str, Any]]:
+            if detail == COMPACT:  # the unmet criteria are not worded: a compact line names the rules alone
+                result = compact(assess(case, book, convention, unmet_words=False))
+            else:
+                result = assess(case, book, convention)
+            return result["status"], result
+
+        if remembered is None:
+            status, result = result_of()
+            return row.number, status, dumps(result)
+        return row.number, *remembered.line(case, book, convention, detail, result_of)
     except CaseError as exc:
         error = exc.to_json()
     except MappaError as exc:  # e.g. no ruleset version in force on the row's as_of
@@ -299,7 +322,7 @@ SUMMARY_FORMATS = {".html": "html", ".htm": "html", ".md": "md"}
 def check_outputs(input_path: Path, results: Path, errors: Path, summary: Path | None) -> str | None:
     """Before anything is read or written: no output is an input or another output (by device and
     inode), every output's folder exists, and the summary's format is known. The summary's format."""
-    outputs = [results, errors, progress_path(results)] + ([summary] if summary else [])
+    outputs = [results, errors, progress_path(results), catalogue_path(results)] + ([summary] if summary else [])
     refuse_overwriting([input_path], outputs)
     names = [str(p.resolve()) for p in outputs]
     if len(set(names)) < len(names):
@@ -319,28 +342,39 @@ def progress_path(results: Path) -> Path:
     return results.with_name(results.name + ".progress.json")
 
 
+def catalogue_path(results: Path) -> Path:
+    """Beside compact results: the rule, clause and fact texts their lines refer to."""
+    return results.with_name(results.stem + ".rules.json")
+
+
 def default_errors_path(results: Path) -> Path:
     return results.with_name(results.stem + ".errors.jsonl")
 
 
 def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, resume: bool = False,
-              rulesets_dir: Path | None = None, convention: str | None = None,
-              on_row: Callable[[int], None] | None = None, on_result: Callable[[dict], None] | None = None,
-              stop: StopFlag | None = None) -> Counts:
+              rulesets_dir: Path | None = None, convention: str | None = None, detail: str = COMPACT,
+              remember: bool = True, on_row: Callable[[int], None] | None = None,
+              on_result: Callable[[dict], None] | None = None, stop: StopFlag | None = None) -> Counts:
     """Evaluate every row of the input into `results` and `errors`; see the module docstring.
 
+    `detail`: "compact" lines (beside them, the catalogue of rule and clause texts they refer to) or
+    "full" ones; `remember`: a case identical to an earlier one but for its id takes its line.
     `stop`: a StopFlag the caller already holds (the command holds one from before the first write to
     after the last line it prints, so no signal in between ends the process half-way)."""
     book = load_library(rulesets_dir)
     with nullcontext(stop) if stop else StopFlag() as stop, results.open("ab") as out:
         _lock(out, results)  # held for the whole run: a second run writing the same results fails at once
-        progress = _start(results, errors, resume, _identity(input_path, book, convention))
+        progress = _start(results, errors, resume, _identity(input_path, book, convention, detail))
+        if detail == COMPACT:
+            write_atomically(catalogue_path(results), json.dumps(catalogue(book), sort_keys=True, ensure_ascii=False, indent=1) + "\n")
         counts = Counts(**progress.counts)
         rows = read_rows(input_path)
         for _ in range(progress.rows_done):  # resume: skip what is already written
             next(rows, None)
         with errors.open("ab") as err:
-            def write(batch: list[tuple[int, str, str]]) -> None:
+            def write(done: tuple[list[tuple[int, str, str]], int]) -> None:
+                batch, remembered = done
+                counts.remembered += remembered
                 for _, status, line in batch:
                     counts.read += 1
                     setattr(counts, status, getattr(counts, status) + 1)
@@ -359,18 +393,22 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
                     raise Interrupted(stop.signum, progress.rows_done)
 
             if jobs <= 1:
+                kept = Remembered() if remember else None
                 for chunk in chunks(rows):
-                    write([evaluate_row(row, book, convention) for row in chunk])
+                    before = kept.hits if kept else 0
+                    write(([evaluate_row(row, book, convention, detail, kept) for row in chunk], (kept.hits if kept else 0) - before))
             else:
-                _run_parallel(rows, jobs, rulesets_dir, convention, write)
+                _run_parallel(rows, jobs, (rulesets_dir, convention, detail, remember), write)
         return counts  # a signal after the last chunk was written: the run is complete
 
 
-def _run_parallel(rows: Iterator[Row], jobs: int, rulesets_dir: Path | None, convention: str | None,
-                  write: Callable[[list[tuple[int, str, str]]], None]) -> None:
-    """At most 2 x jobs chunks in flight, written in input order as the oldest completes."""
+def _run_parallel(rows: Iterator[Row], jobs: int, options: tuple[Path | None, str | None, str, bool],
+                  write: Callable[[tuple[list[tuple[int, str, str]], int]], None]) -> None:
+    """At most 2 x jobs chunks in flight, written in input order as the oldest completes.
+    `options`: the rulesets folder, start convention, detail and whether to remember lines."""
+    rulesets_dir, *rest = options
     folder = str(rulesets_dir) if rulesets_dir else None
-    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(folder, convention))
+    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(folder, *rest))
     pending: deque[Future] = deque()
     try:
         for chunk in chunks(rows):
@@ -406,7 +444,7 @@ def _lock(handle: Any, results: Path) -> None:
         raise OptionError(f"{results}: another mappa batch is writing it; wait for it or choose another output") from None
 
 
-def _identity(input_path: Path, library: Library, convention: str | None) -> dict[str, Any]:
+def _identity(input_path: Path, library: Library, convention: str | None, detail: str) -> dict[str, Any]:
     """What the results depend on: the input (size, modification time, SHA-256), the rulesets and the options."""
     digest = hashlib.sha256()
     if input_path.is_file():
@@ -418,11 +456,12 @@ def _identity(input_path: Path, library: Library, convention: str | None) -> dic
     else:  # a folder: its case files' names and sizes
         listing = sorted((p.name, p.stat().st_size) for p in input_path.iterdir() if p.is_file())
         source = {"files": hashlib.sha256(json.dumps(listing).encode()).hexdigest()}
-    return {"input": source, "rulesets": [b.sha256 for b in library.versions], "convention": convention}
+    return {"input": source, "rulesets": [b.sha256 for b in library.versions], "convention": convention, "detail": detail}
 
 
 WHAT_DIFFERS = {"input": "the input file is not the one the run started on",
-                "rulesets": "the rulesets differ from the run's", "convention": "--start-convention differs from the run's"}
+                "rulesets": "the rulesets differ from the run's", "convention": "--start-convention differs from the run's",
+                "detail": "--detail differs from the run's"}
 
 
 def _start(results: Path, errors: Path, resume: bool, run: dict[str, Any]) -> Progress:

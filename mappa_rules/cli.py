@@ -236,10 +236,13 @@ def schema_command(rulesets_dir: Path | None) -> None:
               help="Also write a caseload summary report (.html or .md).")
 @click.option("--start-convention", type=click.Choice(list(CONVENTIONS)), default=None,
               help="How to count working days from a weekend or bank holiday.")
+@click.option("--detail", type=click.Choice(["compact", "full"]), default="compact", show_default=True,
+              help="compact: each line names rules and clauses by id, their texts once in RESULTS.rules.json "
+                   "(`mappa expand` gives full lines); full: each line is `assess --format json`.")
 @RULESETS_OPTION
 @reports_errors
 def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: int, resume: bool, summary: Path | None,
-                  start_convention: str | None, rulesets_dir: Path | None) -> None:
+                  start_convention: str | None, detail: str, rulesets_dir: Path | None) -> None:
     """Assess a caseload: a JSON Lines file, a CSV file (a column per fact) or a folder of case files."""
     from mappa_rules.batch import Interrupted, StopFlag, check_outputs, default_errors_path, progress_path, run_batch
     from mappa_rules.caseload import CaseloadCollector, load_errors
@@ -253,7 +256,7 @@ def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: in
     with StopFlag() as stop, bar_or_nothing as bar:
         try:
             counts = run_batch(input_path, results, errors, jobs=jobs, resume=resume, rulesets_dir=rulesets_dir,
-                               convention=start_convention, on_row=(lambda n: bar.update(n)) if show else None,
+                               convention=start_convention, detail=detail, on_row=(lambda n: bar.update(n)) if show else None,
                                on_result=collector.add if collector else None, stop=stop)
         except Interrupted as stopped:
             click.echo(f"mappa: interrupted ({stopped}); {results} is valid up to there: rerun with --resume", err=True)
@@ -265,6 +268,26 @@ def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: in
         if collector and summary:
             write(render_summary(collector.summary(load_errors(errors)), summary_format), summary)
         click.echo(counts.line())
+
+
+@main.command("expand")
+@click.argument("results", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Full results, JSON Lines: each line as `mappa assess --format json` gives it.")
+@click.option("--errors", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Lines that could not be expanded, with why (default: OUTPUT.errors.jsonl beside the output).")
+@RULESETS_OPTION
+@reports_errors
+def expand_command(results: Path, output: Path, errors: Path | None, rulesets_dir: Path | None) -> None:
+    """Give compact batch results in full: each line's facts assessed again under the ruleset it names,
+    kept only if that gives exactly the line."""
+    from mappa_rules.batch import default_errors_path
+    from mappa_rules.compact import expand_file
+
+    expanded, failed = expand_file(results, output, errors or default_errors_path(output), load_library(rulesets_dir))
+    click.echo(f"expanded {expanded} lines; {failed} could not be expanded")
+    if failed:
+        sys.exit(1)
 
 
 @main.command("lint")

@@ -20,15 +20,16 @@ from mappa_rules.wording import criterion_words
 INVALID = "invalid_reason"
 
 
-def assess(case: Case, book: Rulebook, convention: str | None = None, firmness: bool = True) -> dict[str, Any]:
+def assess(case: Case, book: Rulebook, convention: str | None = None, firmness: bool = True, unmet_words: bool = True) -> dict[str, Any]:
     """Evaluate a case and explain the answer (`convention`: see `calendar.CONVENTIONS`).
 
     With `firmness` (the default) the result also says how firm each answer is on the facts given
-    and which questions could still change it (`answers.guide`)."""
-    return explain(run(case, book, convention), firmness)
+    and which questions could still change it (`answers.guide`). Without `unmet_words` each unmet
+    entry is its rule id alone (what a compact line keeps: `compact.py`)."""
+    return explain(run(case, book, convention), firmness, unmet_words)
 
 
-def explain(ev: Evaluation, firmness: bool = False) -> dict[str, Any]:
+def explain(ev: Evaluation, firmness: bool = False, unmet_words: bool = True) -> dict[str, Any]:
     """The result object of one evaluation (with `firmness`: answers, status and questions too)."""
     book, known = ev.book, ev.known
     outcomes: dict[str, Any] = {}
@@ -71,7 +72,7 @@ def explain(ev: Evaluation, firmness: bool = False) -> dict[str, Any]:
         "outcomes": {key: _iso(outcomes[key]) for key in sorted(outcomes)},
         "undetermined": [book.derived[n].outcome if n in book.derived else INVALID for n in undetermined],
         "fired": fired,
-        "unmet": _unmet_entries(ev, unmet_rules),
+        "unmet": _unmet_entries(ev, unmet_rules) if unmet_words else [{"rule": r.id} for r in unmet_rules],
         "missing_facts": [{"fact": fact, **detail} for fact, detail in missing.items()],
         "ambiguities": [_ambiguity_entry(ev, a) for a in ev.ambiguities],
         "supplied": {**({"area": ev.case.area} if ev.case.area else {}), **{k: _iso(v) for k, v in ev.case.facts.items()}},

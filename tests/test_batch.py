@@ -65,10 +65,10 @@ def test_two_jobs_give_the_same_results_in_the_same_order(caseload: Path, uninte
     assert (out.read_bytes(), out.with_name("results.errors.jsonl").read_bytes()) == uninterrupted
 
 
-def test_a_batch_result_is_the_object_assess_gives(tmp_path: Path) -> None:
+def test_a_full_batch_result_is_the_object_assess_gives(tmp_path: Path) -> None:
     source = EXAMPLES / "referral-decision-across-christmas.yaml"
     (tmp_path / "in.jsonl").write_text(json.dumps(yaml.safe_load(source.read_text()), default=str) + "\n")
-    CliRunner().invoke(main, ["batch", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl")])
+    CliRunner().invoke(main, ["batch", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"), "--detail", "full"])
     single = json.loads(CliRunner().invoke(main, ["assess", str(source), "--format", "json"]).output)
     assert lines(tmp_path / "out.jsonl") == [single]
 

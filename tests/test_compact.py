@@ -1,0 +1,163 @@
+"""Compact batch lines: the rule and clause texts once per file, every line's full result recoverable
+exactly, and identical cases answered once per run without changing a byte of the output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from mappa_rules.batch import Row, catalogue_path, evaluate_row
+from mappa_rules.cli import main
+from mappa_rules.compact import compact
+from mappa_rules.explain import assess
+from mappa_rules.loader import load_library
+from mappa_rules.remember import Remembered
+
+from support import EXAMPLES
+
+GENERATE = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+
+
+def batch(*args: str) -> None:
+    result = CliRunner().invoke(main, ["batch", *args])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def caseload(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("caseload") / "caseload.jsonl"
+    subprocess.run([sys.executable, str(GENERATE), "1200", str(path), "--seed", "5"], check=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("examples") / "examples.jsonl"
+    documents = [yaml.safe_load(p.read_text()) for p in sorted(EXAMPLES.iterdir())]
+    path.write_text("".join(json.dumps(d, default=str) + "\n" for d in documents))
+    return path
+
+
+@pytest.fixture(scope="module", params=["examples", "caseload"])
+def both(request, tmp_path_factory) -> tuple[Path, Path]:
+    """The same input run compact and full: (compact results, full results)."""
+    source = request.getfixturevalue(request.param)
+    folder = tmp_path_factory.mktemp(request.param)
+    batch(str(source), "-o", str(folder / "compact.jsonl"))
+    batch(str(source), "-o", str(folder / "full.jsonl"), "--detail", "full")
+    return folder / "compact.jsonl", folder / "full.jsonl"
+
+
+def test_expanding_compact_lines_gives_the_full_lines_byte_for_byte(both, tmp_path: Path) -> None:
+    compact_path, full_path = both
+    result = CliRunner().invoke(main, ["expand", str(compact_path), "-o", str(tmp_path / "expanded.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "expanded.jsonl").read_bytes() == full_path.read_bytes()
+    assert full_path.read_bytes().count(b"\n") > 10
+
+
+def test_a_compact_line_is_the_compact_form_of_the_full_line(both) -> None:
+    compact_path, full_path = both
+    for short, full in zip(compact_path.read_text().splitlines(), full_path.read_text().splitlines(), strict=True):
+        assert json.loads(short) == compact(json.loads(full))
+
+
+def test_compact_lines_average_at_most_3_kb_and_name_only_catalogued_rules(both) -> None:
+    compact_path, _ = both
+    lines = compact_path.read_text().splitlines()
+    assert len(compact_path.read_bytes()) / len(lines) <= 3000
+    book = json.loads(catalogue_path(compact_path).read_text())
+    assert book["marking"] == "OFFICIAL-SENSITIVE"
+    for line in map(json.loads, lines):
+        rules = book["rulesets"][line["ruleset"]["sha256"]]["rules"]
+        assert line["detail"] == "compact" and line["marking"] == "OFFICIAL-SENSITIVE"
+        assert {f["rule"] for f in line["fired"]} | set(line["unmet"]) <= set(rules)
+        assert "citations" not in line and all("title" not in f for f in line["fired"])
+
+
+def test_every_example_compacts_to_what_a_batch_writes(results: dict[str, dict], examples: Path, tmp_path: Path) -> None:
+    batch(str(examples), "-o", str(tmp_path / "out.jsonl"))
+    written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert written == [compact(results[name]) for name in sorted(results)]
+
+
+def test_a_summary_reads_the_same_from_compact_and_full_lines(caseload: Path, tmp_path: Path) -> None:
+    batch(str(caseload), "-o", str(tmp_path / "c.jsonl"), "--summary", str(tmp_path / "c.html"))
+    batch(str(caseload), "-o", str(tmp_path / "f.jsonl"), "--detail", "full", "--summary", str(tmp_path / "f.html"))
+    assert (tmp_path / "c.html").read_text() == (tmp_path / "f.html").read_text()
+
+
+def test_an_edited_line_is_not_expanded_and_says_which_field(both, tmp_path: Path) -> None:
+    compact_path, _ = both
+    lines = [json.loads(line) for line in compact_path.read_text().splitlines()][:3]
+    lines[1]["outcomes"]["eligible"] = not lines[1]["outcomes"].get("eligible")
+    lines[2]["ruleset"]["sha256"] = "0" * 64
+    (tmp_path / "edited.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = CliRunner().invoke(main, ["expand", str(tmp_path / "edited.jsonl"), "-o", str(tmp_path / "full.jsonl")])
+    assert result.exit_code == 1 and "expanded 1 lines; 2 could not be expanded" in result.output
+    errors = [json.loads(line) for line in (tmp_path / "full.errors.jsonl").read_text().splitlines()]
+    assert [(e["line"], e["field"]) for e in errors] == [(2, "outcomes"), (3, "ruleset")]
+    assert "changed since it was written" in errors[0]["error"] and "do not hold" in errors[1]["error"]
+
+
+def test_expand_refuses_to_write_over_its_input(both) -> None:
+    compact_path, _ = both
+    before = compact_path.read_bytes()
+    result = CliRunner().invoke(main, ["expand", str(compact_path), "-o", str(compact_path)])
+    assert result.exit_code == 2 and "refusing to overwrite" in result.output
+    assert compact_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("detail", ["compact", "full"])
+def test_remembering_identical_cases_changes_no_byte(caseload: Path, detail: str) -> None:
+    library = load_library()
+    rows = [Row(n, f"in:{n}", json.loads(line)) for n, line in enumerate(caseload.read_text().splitlines(), start=1)]
+    kept = Remembered()
+    remembered = [evaluate_row(row, library, None, detail, kept) for row in rows]
+    assert kept.hits > len(rows) // 6  # the generated caseload repeats patterns (256 of 1,200)
+    assert remembered == [evaluate_row(row, library, None, detail) for row in rows]
+
+
+def test_cases_equal_but_for_a_value_type_or_the_id_are_told_apart() -> None:
+    library = load_library()
+    base = yaml.safe_load((EXAMPLES / "cat2-violent-12-months.yaml").read_text())
+    variants = []
+    for number, (case_id, months) in enumerate([("A", 12), ("B", 12.0), ("A", 12), ("\x00mappa-case-id\x00", 12), (7, 12.5)]):
+        document = json.loads(json.dumps(base, default=str))
+        document["case_id"], document["facts"]["custody_months"] = case_id, months
+        variants.append(Row(number, f"in:{number}", document))
+    kept = Remembered()
+    lines = [evaluate_row(row, library, None, "full", kept) for row in variants]
+    assert lines == [evaluate_row(row, library) for row in variants]
+    assert kept.hits == 1  # the second "A": 12.0 is not 12 (the line says which was given)
+    assert lines[3][1] == "invalid"  # the text standing for an id while a line is split is no valid id
+    assert [json.loads(line)["case_id"] for _, status, line in lines if status != "invalid"] == ["A", "B", "A", "7"]
+
+
+def test_a_small_budget_forgets_the_oldest_lines_and_stays_within_it(caseload: Path) -> None:
+    library = load_library()
+    rows = [Row(n, f"in:{n}", json.loads(line)) for n, line in enumerate(caseload.read_text().splitlines()[:300], start=1)]
+    kept = Remembered(budget_bytes=20_000)
+    assert [evaluate_row(row, library, None, "compact", kept) for row in rows] == [evaluate_row(row, library, None, "compact") for row in rows]
+    assert 0 < kept.size <= 20_000
+
+
+def test_compact_results_can_only_be_resumed_as_compact(caseload: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    batch(str(caseload), "-o", str(out))
+    result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(out), "--resume", "--detail", "full"])
+    assert result.exit_code == 2 and "--detail differs" in result.output
+
+
+def test_unworded_unmet_entries_compact_the_same(results: dict[str, dict], book) -> None:
+    from mappa_rules.case import read_case
+
+    for name, full in results.items():
+        case = read_case(EXAMPLES / name, book)
+        assert compact(assess(case, book, unmet_words=False)) == compact(full), name
