@@ -33,7 +33,7 @@ from mappa_rules.errors import CaseError, MappaError, OptionError, excerpt
 from mappa_rules.explain import assess
 from mappa_rules.loader import Library, load_library
 from mappa_rules.outputs import refuse_overwriting, write_atomically
-from mappa_rules.remember import Remembered, dumps
+from mappa_rules.remember import Parts, Remembered, dumps, row_key, split
 from mappa_rules.ruleset import FactSpec, Rulebook
 
 CHUNK = 200
@@ -198,18 +198,16 @@ def _typed(cell: str, spec: FactSpec) -> Any:
 _LIBRARY: Library | None = None
 _CONVENTION: str | None = None
 _DETAIL = COMPACT
-_REMEMBERED: Remembered | None = None
 
 
-def _init_worker(rulesets_dir: str | None, convention: str | None, detail: str, remember: bool) -> None:
+def _init_worker(rulesets_dir: str | None, convention: str | None, detail: str) -> None:
     """A worker: Ctrl-C is the parent's to handle (it stops between chunks); the worker dies with its
     parent, even when the parent is killed outright."""
-    global _LIBRARY, _CONVENTION, _DETAIL, _REMEMBERED
+    global _LIBRARY, _CONVENTION, _DETAIL
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     _LIBRARY, _CONVENTION, _DETAIL = load_library(rulesets_dir), convention, detail
-    _REMEMBERED = Remembered() if remember else None
 
 
 def _die_with_parent() -> None:
@@ -259,22 +257,25 @@ def _exit_with_signal_code(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def _evaluate_chunk(rows: list[Row]) -> tuple[list[tuple[int, str, str]], int]:
-    """Each row as (number, status, JSON line), status "invalid" for an error line; and how many
-    rows took a remembered line."""
+Done = tuple[int, str, str, "Parts | None"]  # row number, status ("invalid": an error line), JSON line, its parts around the id
+
+
+def _evaluate_chunk(rows: list[Row]) -> list[Done]:
+    """Each row evaluated in a worker."""
     assert _LIBRARY is not None, "worker not initialised"
-    before = _REMEMBERED.hits if _REMEMBERED else 0
-    lines = [evaluate_row(row, _LIBRARY, _CONVENTION, _DETAIL, _REMEMBERED) for row in rows]
-    return lines, (_REMEMBERED.hits if _REMEMBERED else 0) - before
+    return [evaluate(row, _LIBRARY, _CONVENTION, _DETAIL) for row in rows]
 
 
-def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = None, detail: str = "full",
-                 remembered: Remembered | None = None) -> tuple[int, str, str]:
-    """One row: its result line (`detail`: "full" or "compact"), or its error line naming the row,
-    case id, field and reason.
+def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = None, detail: str = "full") -> tuple[int, str, str]:
+    """One row: (number, status, its result line or its error line); see `evaluate`."""
+    return evaluate(row, books, convention, detail)[:3]
 
-    Given a Library, the row is evaluated under the version in force on its `as_of`; given a
-    Remembered, a case identical to an earlier one but for its id takes that one's line.
+
+def evaluate(row: Row, books: Library | Rulebook, convention: str | None = None, detail: str = "full") -> Done:
+    """One row: its result line (`detail`: "full" or "compact") with the line's parts around the case
+    id, or its error line naming the row, case id, field and reason (and no parts).
+
+    Given a Library, the row is evaluated under the version in force on its `as_of`.
     """
     case_id = None
     try:
@@ -286,18 +287,12 @@ def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = N
         if isinstance(data, dict):
             case_id = data.get("case_id")
         case = case_from_data(data, book, row.source)
-
-        def result_of() -> tuple[str, dict[str, Any]]:
-            if detail == COMPACT:  # the unmet criteria are not worded: a compact line names the rules alone
-                result = compact(assess(case, book, convention, unmet_words=False))
-            else:
-                result = assess(case, book, convention)
-            return result["status"], result
-
-        if remembered is None:
-            status, result = result_of()
-            return row.number, status, dumps(result)
-        return row.number, *remembered.line(case, book, convention, detail, result_of)
+        if detail == COMPACT:  # the unmet criteria are not worded: a compact line names the rules alone
+            result = compact(assess(case, book, convention, unmet_words=False))
+        else:
+            result = assess(case, book, convention)
+        line, parts = split(result)
+        return row.number, result["status"], line, parts
     except CaseError as exc:
         error = exc.to_json()
     except MappaError as exc:  # e.g. no ruleset version in force on the row's as_of
@@ -306,7 +301,7 @@ def evaluate_row(row: Row, books: Library | Rulebook, convention: str | None = N
         error = _unassessed(f"{row.source}: could not be assessed ({type(exc).__name__}: {exc})")
     shown_id = excerpt(case_id, 80) if isinstance(case_id, str) else case_id if isinstance(case_id, int) else None
     record = {"row": row.number, "source": row.source, "case_id": shown_id, **error}
-    return row.number, "invalid", json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+    return row.number, "invalid", dumps(record), None
 
 
 def _unassessed(reason: str) -> dict[str, Any]:
@@ -372,10 +367,10 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
         for _ in range(progress.rows_done):  # resume: skip what is already written
             next(rows, None)
         with errors.open("ab") as err:
-            def write(done: tuple[list[tuple[int, str, str]], int]) -> None:
-                batch, remembered = done
-                counts.remembered += remembered
-                for _, status, line in batch:
+            def write(recall: Recall, evaluated: list[Done]) -> None:
+                batch = recall.merge(evaluated, lambda row: evaluate(row, book, convention, detail))
+                counts.remembered += recall.answered
+                for _, status, line, _ in batch:
                     counts.read += 1
                     setattr(counts, status, getattr(counts, status) + 1)
                     (err if status == "invalid" else out).write(line.encode("utf-8"))
@@ -392,36 +387,78 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
                 if stop.signum is not None:
                     raise Interrupted(stop.signum, progress.rows_done)
 
+            kept = Remembered() if remember else None
             if jobs <= 1:
-                kept = Remembered() if remember else None
                 for chunk in chunks(rows):
-                    before = kept.hits if kept else 0
-                    write(([evaluate_row(row, book, convention, detail, kept) for row in chunk], (kept.hits if kept else 0) - before))
+                    recall = Recall(chunk, kept)
+                    write(recall, [evaluate(row, book, convention, detail) for row in recall.rest])
             else:
-                _run_parallel(rows, jobs, (rulesets_dir, convention, detail, remember), write)
+                _run_parallel(rows, jobs, (rulesets_dir, convention, detail), kept, write)
         return counts  # a signal after the last chunk was written: the run is complete
 
 
-def _run_parallel(rows: Iterator[Row], jobs: int, options: tuple[Path | None, str | None, str, bool],
-                  write: Callable[[tuple[list[tuple[int, str, str]], int]], None]) -> None:
+class Recall:
+    """A chunk's rows: those an earlier identical row answers (see remember.py), those a row earlier in the
+    chunk will answer (its followers), and the rest, to evaluate."""
+
+    def __init__(self, chunk: list[Row], kept: Remembered | None) -> None:
+        self.kept = kept
+        self.keys: dict[int, str | None] = {}
+        self.done: list[Done] = []
+        self.rest: list[Row] = []
+        self.followers: list[tuple[Row, str, Any]] = []
+        leading: set[str] = set()
+        for row in chunk:
+            key, case_id = row_key(row.record if row.record is not None else row.data, row.record is not None) if kept else (None, None)
+            known = kept.line(key, case_id) if kept else None
+            if known:
+                self.done.append((row.number, known[0], known[1], None))
+            elif key is not None and key in leading:
+                self.followers.append((row, key, case_id))
+            else:
+                self.keys[row.number] = key
+                self.rest.append(row)
+                if key is not None:
+                    leading.add(key)
+        self.answered = len(self.done)
+
+    def merge(self, evaluated: list[Done], evaluate_here: Callable[[Row], Done]) -> list[Done]:
+        """Every row of the chunk in input order; the evaluated rows' lines kept for later rows. A follower
+        whose leading row was an error (its line names the row) is evaluated with `evaluate_here`."""
+        if self.kept:
+            for number, status, _, parts in evaluated:
+                self.kept.keep(self.keys[number], status, parts)
+            for row, key, case_id in self.followers:
+                known = self.kept.line(key, case_id)
+                self.answered += known is not None
+                self.done.append((row.number, *known, None) if known else evaluate_here(row))
+        return sorted(self.done + evaluated, key=lambda done: done[0]) if self.done else evaluated
+
+
+def _run_parallel(rows: Iterator[Row], jobs: int, options: tuple[Path | None, str | None, str], kept: Remembered | None,
+                  write: Callable[[Recall, list[Done]], None]) -> None:
     """At most 2 x jobs chunks in flight, written in input order as the oldest completes.
-    `options`: the rulesets folder, start convention, detail and whether to remember lines."""
+    `options`: the rulesets folder, start convention and detail."""
     rulesets_dir, *rest = options
     folder = str(rulesets_dir) if rulesets_dir else None
     pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(folder, *rest))
-    pending: deque[Future] = deque()
+    pending: deque[tuple[Recall, Future | None]] = deque()
     try:
         for chunk in chunks(rows):
-            pending.append(pool.submit(_evaluate_chunk, chunk))
+            recall = Recall(chunk, kept)
+            pending.append((recall, pool.submit(_evaluate_chunk, recall.rest) if recall.rest else None))
             while len(pending) >= 2 * jobs:
-                write(pending.popleft().result())
+                oldest, future = pending.popleft()
+                write(oldest, future.result() if future else [])
         while pending:
-            write(pending.popleft().result())
+            oldest, future = pending.popleft()
+            write(oldest, future.result() if future else [])
     except BrokenProcessPool:
         raise MappaError("a worker process died; the results are complete up to the last row written: rerun with --resume") from None
     finally:
-        for future in pending:
-            future.cancel()
+        for _, future in pending:
+            if future:
+                future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
 
 

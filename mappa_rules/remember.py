@@ -1,10 +1,12 @@
-"""Within one batch run, the result line of a case identical to an earlier one but for its id.
+"""Within one batch run, the result line of a row identical to an earlier one but for its case id.
 
-Outputs are deterministic: the same case under the same ruleset gives the same result. A caseload
-repeats a few thousand fact patterns, so a row whose case (kind, area, date, facts, facts nobody
-knows) matches an earlier row's under the same ruleset version, start convention and detail takes
-that row's line with its own case id. Each distinct case is still evaluated by the engine, in a
-clean state. Lines are kept least recently used first out, within a byte budget.
+Outputs are deterministic: the same case document under the same rulesets, start convention,
+detail and day gives the same result. A caseload repeats a few thousand fact patterns, so a row
+whose document, less its `case_id`, equals an earlier row's takes that row's line with its own id.
+Only a valid id is put in (a string of 1 to 64 printable characters, or a whole number, exactly what
+validation accepts); any other row is assessed in full. Each distinct case is still evaluated by the
+engine, in a clean state. The run's process keeps the lines, so every worker's answers serve every
+row; least recently used lines go first once a byte budget is reached.
 """
 
 from __future__ import annotations
@@ -12,18 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import OrderedDict
-from typing import Callable
+from typing import Any
 
-from mappa_rules.case import Case
-from mappa_rules.ruleset import Rulebook
+from mappa_rules.case import MAX_CASE_ID
 
-BUDGET_BYTES = 32_000_000  # per process
-_SENTINEL = "\x00mappa-case-id\x00"  # stands for the case id while a line is split; a line holding it elsewhere is not kept
-_SENTINEL_JSON = json.dumps(_SENTINEL)
+BUDGET_BYTES = 48_000_000
+SENTINEL = "\x00mappa-case-id\x00"  # stands for the case id while a line is split; a line holding it elsewhere is not kept
+_SENTINEL_JSON = json.dumps(SENTINEL)
+
+Parts = tuple[str, str]  # a result line before and after its case id
 
 
 class Remembered:
-    """Result lines by case (less its id); counts how many rows took a remembered line."""
+    """Result lines by row document (less its case id); `hits` counts the rows that took one."""
 
     def __init__(self, budget_bytes: int = BUDGET_BYTES) -> None:
         self.budget = budget_bytes
@@ -31,45 +34,59 @@ class Remembered:
         self.hits = 0
         self._lines: OrderedDict[str, tuple[str, str, str]] = OrderedDict()
 
-    def line(self, case: Case, book: Rulebook, convention: str | None, detail: str,
-             result_of: Callable[[], tuple[str, dict]]) -> tuple[str, str]:
-        """(status, JSON line) for the case: remembered, or from `result_of()` (status, result) and kept."""
-        key = self.key(case, book, convention, detail)
-        kept = self._lines.get(key)
-        if kept is not None:
-            self._lines.move_to_end(key)
-            self.hits += 1
-            status, head, tail = kept
-            return status, head + json.dumps(case.case_id, ensure_ascii=False) + tail
-        status, result = result_of()
-        result["case_id"] = _SENTINEL
-        parts = dumps(result).split(_SENTINEL_JSON)
-        result["case_id"] = case.case_id
-        if len(parts) != 2:  # the sentinel elsewhere in the line: never expected; not kept
-            return status, dumps(result)
-        self._keep(key, (status, parts[0], parts[1]))
-        return status, parts[0] + json.dumps(case.case_id, ensure_ascii=False) + parts[1]
+    def line(self, key: str | None, case_id: Any) -> tuple[str, str] | None:
+        """(status, line) of an earlier row with this key, with this row's id; None if there is none."""
+        kept = self._lines.get(key) if key is not None else None
+        if kept is None:
+            return None
+        self._lines.move_to_end(key)  # type: ignore[arg-type]
+        self.hits += 1
+        status, head, tail = kept
+        return status, head + json.dumps(case_id if isinstance(case_id, str) or case_id is None else str(case_id),
+                                         ensure_ascii=False) + tail
 
-    @staticmethod
-    def key(case: Case, book: Rulebook, convention: str | None, detail: str) -> str:
-        """Everything a result depends on but the case id (today's date when the case gives none)."""
-        as_of = case.as_of or dt.date.today()
-        return json.dumps([book.sha256, case.kind, case.area, as_of.isoformat(), case.as_of is None, case.facts,
-                           sorted(case.uncertain), convention, detail], sort_keys=True, default=_typed, ensure_ascii=False)
-
-    def _keep(self, key: str, entry: tuple[str, str, str]) -> None:
-        self._lines[key] = entry
-        self.size += len(entry[1]) + len(entry[2]) + len(key)
+    def keep(self, key: str | None, status: str, parts: Parts | None) -> None:
+        """Keep a result line's parts under its row's key (nothing for an error or an unkeyable row)."""
+        if key is None or parts is None or key in self._lines:
+            return
+        self._lines[key] = (status, *parts)
+        self.size += len(parts[0]) + len(parts[1]) + len(key)
         while self.size > self.budget and self._lines:
             old_key, (_, head, tail) = self._lines.popitem(last=False)
             self.size -= len(head) + len(tail) + len(old_key)
 
 
-def _typed(value: object) -> str:
-    """A date in a key, marked so that it never equals the same text given as text."""
-    if isinstance(value, dt.date):
-        return "date:" + value.isoformat()
-    raise TypeError(f"{type(value).__name__} in a case's facts")
+def row_key(document: Any, is_record: bool) -> tuple[str | None, Any]:
+    """(key, case id) of a row's document: the key None unless the id is one validation accepts as it is."""
+    if not isinstance(document, dict):
+        return None, None
+    case_id = document.get("case_id")
+    if is_record and case_id is not None:  # a CSV cell: text, stripped, empty = no id (see batch.csv_case)
+        case_id = case_id.strip() or None
+    if not _valid_id(case_id):
+        return None, case_id
+    try:  # repr tells 12 from 12.0 and True, and a date from its text
+        rest = repr([is_record, dt.date.today().toordinal(), [(k, v) for k, v in document.items() if k != "case_id"]])
+    except RecursionError:
+        return None, case_id
+    return rest, case_id
+
+
+def _valid_id(case_id: Any) -> bool:
+    if case_id is None or (type(case_id) is int):
+        return True
+    return type(case_id) is str and 1 <= len(case_id) <= MAX_CASE_ID and case_id.isprintable()
+
+
+def split(result: dict[str, Any]) -> tuple[str, Parts | None]:
+    """A result's JSON line, and the line's parts around its case id (None if it cannot be split)."""
+    case_id = result["case_id"]
+    result["case_id"] = SENTINEL
+    parts = dumps(result).split(_SENTINEL_JSON)
+    result["case_id"] = case_id
+    if len(parts) != 2:
+        return dumps(result), None
+    return parts[0] + json.dumps(case_id, ensure_ascii=False) + parts[1], (parts[0], parts[1])
 
 
 def dumps(result: dict) -> str:

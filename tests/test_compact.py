@@ -12,12 +12,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from mappa_rules.batch import Row, catalogue_path, evaluate_row
+from mappa_rules.batch import Counts, catalogue_path, run_batch
 from mappa_rules.cli import main
 from mappa_rules.compact import compact
 from mappa_rules.explain import assess
-from mappa_rules.loader import load_library
-from mappa_rules.remember import Remembered
+from mappa_rules.remember import SENTINEL, Remembered
 
 from support import EXAMPLES
 
@@ -114,38 +113,43 @@ def test_expand_refuses_to_write_over_its_input(both) -> None:
     assert compact_path.read_bytes() == before
 
 
+def run(source: Path, out: Path, **options) -> tuple[bytes, bytes, Counts]:
+    counts = run_batch(source, out, out.with_name(out.stem + ".errors.jsonl"), **options)
+    return out.read_bytes(), out.with_name(out.stem + ".errors.jsonl").read_bytes(), counts
+
+
 @pytest.mark.parametrize("detail", ["compact", "full"])
-def test_remembering_identical_cases_changes_no_byte(caseload: Path, detail: str) -> None:
-    library = load_library()
-    rows = [Row(n, f"in:{n}", json.loads(line)) for n, line in enumerate(caseload.read_text().splitlines(), start=1)]
-    kept = Remembered()
-    remembered = [evaluate_row(row, library, None, detail, kept) for row in rows]
-    assert kept.hits > len(rows) // 6  # the generated caseload repeats patterns (256 of 1,200)
-    assert remembered == [evaluate_row(row, library, None, detail) for row in rows]
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_remembering_identical_cases_changes_no_byte(caseload: Path, tmp_path: Path, detail: str, jobs: int) -> None:
+    *remembered, counts = run(caseload, tmp_path / "r.jsonl", detail=detail, jobs=jobs)
+    *assessed, none = run(caseload, tmp_path / "a.jsonl", detail=detail, remember=False)
+    assert remembered == assessed
+    # the generated caseload repeats patterns: 114 of 1,200 rows with 2 jobs (4 chunks in flight before any answer), 300 with 1
+    assert counts.remembered > 100 and none.remembered == 0
 
 
-def test_cases_equal_but_for_a_value_type_or_the_id_are_told_apart() -> None:
-    library = load_library()
+def test_rows_equal_but_for_a_value_type_or_the_id_are_told_apart(tmp_path: Path) -> None:
     base = yaml.safe_load((EXAMPLES / "cat2-violent-12-months.yaml").read_text())
-    variants = []
-    for number, (case_id, months) in enumerate([("A", 12), ("B", 12.0), ("A", 12), ("\x00mappa-case-id\x00", 12), (7, 12.5)]):
+    rows = []
+    for case_id, months in [("A", 12), ("B", 12.0), ("A", 12), (SENTINEL, 12), (7, 12), (True, 12), ("C" * 65, 12), (None, 12)]:
         document = json.loads(json.dumps(base, default=str))
         document["case_id"], document["facts"]["custody_months"] = case_id, months
-        variants.append(Row(number, f"in:{number}", document))
-    kept = Remembered()
-    lines = [evaluate_row(row, library, None, "full", kept) for row in variants]
-    assert lines == [evaluate_row(row, library) for row in variants]
-    assert kept.hits == 1  # the second "A": 12.0 is not 12 (the line says which was given)
-    assert lines[3][1] == "invalid"  # the text standing for an id while a line is split is no valid id
-    assert [json.loads(line)["case_id"] for _, status, line in lines if status != "invalid"] == ["A", "B", "A", "7"]
+        rows.append(json.dumps(document) + "\n")
+    (tmp_path / "in.jsonl").write_text("".join(rows))
+    *remembered, counts = run(tmp_path / "in.jsonl", tmp_path / "r.jsonl")
+    *assessed, _ = run(tmp_path / "in.jsonl", tmp_path / "a.jsonl", remember=False)
+    assert remembered == assessed
+    assert counts.remembered == 3  # the second "A", 7 and no id; 12.0 is not 12 (the line says which was given)
+    assert [json.loads(line)["case_id"] for line in remembered[0].decode().splitlines()] == ["A", "B", "A", "7", None]
+    assert len(remembered[1].decode().splitlines()) == 3  # the invalid ids are their rows' errors
 
 
-def test_a_small_budget_forgets_the_oldest_lines_and_stays_within_it(caseload: Path) -> None:
-    library = load_library()
-    rows = [Row(n, f"in:{n}", json.loads(line)) for n, line in enumerate(caseload.read_text().splitlines()[:300], start=1)]
-    kept = Remembered(budget_bytes=20_000)
-    assert [evaluate_row(row, library, None, "compact", kept) for row in rows] == [evaluate_row(row, library, None, "compact") for row in rows]
-    assert 0 < kept.size <= 20_000
+def test_a_small_budget_forgets_the_oldest_lines_and_stays_within_it() -> None:
+    kept = Remembered(budget_bytes=100)
+    for number in range(10):
+        kept.keep(f"key{number}", "decided", ("{" + "x" * 20, "}\n"))
+    assert 0 < kept.size <= 100
+    assert kept.line("key0", "A") is None and kept.line("key9", "A") == ("decided", "{" + "x" * 20 + '"A"}\n')
 
 
 def test_compact_results_can_only_be_resumed_as_compact(caseload: Path, tmp_path: Path) -> None:
