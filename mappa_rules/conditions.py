@@ -134,6 +134,52 @@ def truth(node: Condition, facts: dict[str, Any]) -> bool | None:
     return None if None in values else False
 
 
+_ABSENT = object()
+
+
+def compiled(node: Condition) -> Callable[[dict[str, Any]], bool | None]:
+    """`truth` of this condition as one function of the facts, built once: the same answers, without
+    walking the condition on every call (the evaluator asks it of every rule for every case)."""
+    if isinstance(node, Atom):
+        fact, op, value = node.fact, node.op, node.value
+        compare, null_holds, when_null_wanted = _COMPARE[op], op == "is" and value is None, op == "is_not"
+
+        def atom(facts: dict[str, Any]) -> bool | None:
+            got = facts.get(fact, _ABSENT)
+            if got is _ABSENT:
+                return None
+            if got is None:
+                return null_holds
+            if value is None:
+                return when_null_wanted
+            return compare(got, value)
+
+        return atom
+    items = tuple(compiled(item) for item in node.items)
+    if isinstance(node, All):
+        def every(facts: dict[str, Any]) -> bool | None:
+            unknown = False
+            for item in items:
+                verdict = item(facts)
+                if verdict is False:
+                    return False
+                unknown = unknown or verdict is None
+            return None if unknown else True
+
+        return every
+
+    def some(facts: dict[str, Any]) -> bool | None:
+        unknown = False
+        for item in items:
+            verdict = item(facts)
+            if verdict is True:
+                return True
+            unknown = unknown or verdict is None
+        return None if unknown else False
+
+    return some
+
+
 def witness(node: Condition, facts: dict[str, Any]) -> dict[str, Any]:
     """The facts (with values) that make a true condition true: all of an `all`, the true items of an `any`."""
     if isinstance(node, Atom):

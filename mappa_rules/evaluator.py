@@ -82,7 +82,7 @@ def run(case: Case, book: Rulebook, convention: str | None = None) -> Evaluation
         settled.update(ready)
         fired = set(engine.fire(number, _for_durable(known)))
         for rule in stratum:
-            verdict = conditions.truth(rule.when, known)
+            verdict = rule.holds(known)
             if (verdict is True) != (rule.id in fired):
                 said = "fired" if rule.id in fired else "did not fire"
                 raise EvaluationError(f"engine disagreement on rule {rule.id}: durable-rules {said}, the interpreter says {verdict}")

@@ -6,10 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mappa_rules import conditions
 from mappa_rules.conditions import Condition, parse
 
 # A `{fact}` placeholder in a rule's `because` or in a `{format: ...}` value.
@@ -215,6 +216,11 @@ class Rule:
     report_unmet: bool
     sets: dict[str, Any] = field(default_factory=dict, compare=False)
     urgent: bool = False
+
+    @cached_property
+    def holds(self) -> Callable[[dict[str, Any]], bool | None]:
+        """The condition's truth on a case's facts (`conditions.truth`, compiled once)."""
+        return conditions.compiled(self.when)
 
     @cached_property
     def takes_from(self) -> tuple[str, ...]:

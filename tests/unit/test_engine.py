@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mappa_rules import evaluator
 from mappa_rules.case import case_from_data
 from mappa_rules.compiler import compile_rulebook
 from mappa_rules.engine import RuleEngine, engine_for
 from mappa_rules.errors import EvaluationError
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_rulebook
+from mappa_rules.ruleset import Rule
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -92,13 +92,13 @@ def test_no_python_action_runs_inside_durable(book) -> None:
 
 def test_durable_and_the_interpreter_must_agree(book, monkeypatch) -> None:
     case = case_from_data({"facts": {"identifiable_indicators": False}}, book)
-    real = evaluator.conditions.truth
+    real = Rule.holds
 
-    def lying(node, facts):
-        verdict = real(node, facts)
-        return None if verdict is True else verdict
+    def lying(rule):
+        holds = real.func(rule)
+        return lambda facts: None if holds(facts) is True else holds(facts)
 
-    monkeypatch.setattr(evaluator.conditions, "truth", lying)
+    monkeypatch.setattr(Rule, "holds", property(lying))  # over every rule's compiled condition
     with pytest.raises(EvaluationError, match="engine disagreement on rule RISK-LOW"):
         assess(case, book)
 
