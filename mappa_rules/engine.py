@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator
 from durable import engine as durable_engine
 from durable.engine import durable_rules_engine  # the C binding the Host wraps
 
+from mappa_rules.conditions import atoms
 from mappa_rules.compiler import CASE_MARKER, CATCH_ALL, compile_rulebook, rule_names, stratum_name
 from mappa_rules.errors import EvaluationError
 from mappa_rules.ruleset import Rulebook
@@ -60,15 +61,24 @@ class RuleEngine:
         self.book = book
         self._names = [stratum_name(book, n) for n in range(len(book.strata))]
         self._rules = [rule_names(book, n) for n in range(len(book.strata))]
-        self._lock = threading.Lock()
+        # the facts a stratum's conditions read: all durable is given (it matches nothing else, and a
+        # fact not given is unknown to both durable and the interpreter)
+        self._reads = [sorted({a.fact for rule in stratum for a in atoms(rule.when)}) for stratum in book.strata]
+        self._lock = threading.RLock()
         self._host = _RegistrationHost()
         # compile_rulebook builds a fresh dict: durable's set_rulesets mutates what it is given.
         self._host.set_rulesets(compile_rulebook(book))
         self._handles = [self._host.get_ruleset(name)._handle for name in self._names]
 
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """One case's strata in a row: the engine held and signals deferred once, not at every stratum."""
+        with self._lock, signals_deferred():
+            yield
+
     def fire(self, stratum: int, facts: dict[str, Any]) -> list[str]:
-        """Assert the case's facts against one stratum; return the ids of the rules that fired."""
-        fact = dict(facts)
+        """Assert the case's facts (those the stratum reads) against one stratum; return the ids of the rules that fired."""
+        fact = {name: _durable_value(facts[name]) for name in self._reads[stratum] if name in facts}
         fact.update({CASE_MARKER: 1, "id": "case", "sid": SID})
         handle, names = self._handles[stratum], self._rules[stratum]
         with self._lock, signals_deferred():
@@ -116,20 +126,33 @@ class RuleEngine:
 SID = "case"  # one durable state for every case, reused: the fact is retracted after each
 
 
+def _durable_value(value: Any) -> Any:
+    """A value as durable holds it: dates as ISO text, lists as JSON text (never matched on)."""
+    if isinstance(value, list):
+        return json.dumps(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
 _DEFERRED = {signal.SIGINT, signal.SIGTERM}
+_DEFERRING = threading.local()
 
 
 @contextmanager
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM for this thread while durable-rules runs: a handler never runs inside
-    its C code or its action callbacks; a signal that arrives meanwhile is delivered right after."""
-    if threading.current_thread() is not threading.main_thread():
+    its C code or its action callbacks; a signal that arrives meanwhile is delivered right after.
+    Nested, only the outermost changes the signal mask."""
+    if threading.current_thread() is not threading.main_thread() or getattr(_DEFERRING, "on", False):
         yield  # Python runs signal handlers in the main thread only
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    _DEFERRING.on = True
     try:
         yield
     finally:
+        _DEFERRING.on = False
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 

@@ -76,20 +76,21 @@ def run(case: Case, book: Rulebook, convention: str | None = None) -> Evaluation
             known[name] = result.value
             evaluation.computed[name] = result
     settled: set[str] = set()
-    for number, stratum in enumerate(book.strata):
-        ready = [d for d in book.derived if d not in settled and book.settled_after(d) < number]
-        _settle(evaluation, ready)
-        settled.update(ready)
-        fired = set(engine.fire(number, _for_durable(known)))
-        for rule in stratum:
-            verdict = rule.holds(known)
-            if (verdict is True) != (rule.id in fired):
-                said = "fired" if rule.id in fired else "did not fire"
-                raise EvaluationError(f"engine disagreement on rule {rule.id}: durable-rules {said}, the interpreter says {verdict}")
-            evaluation.verdicts[rule.id] = verdict
-        for rule in stratum:
-            if evaluation.verdicts[rule.id] and rule.then.reject:
-                raise CaseError(case.source, f"facts.{rule.then.reject}", render_because(rule, known), rule.cites)
+    with engine.session():
+        for number, stratum in enumerate(book.strata):
+            ready = [d for d in book.derived if d not in settled and book.settled_after(d) < number]
+            _settle(evaluation, ready)
+            settled.update(ready)
+            fired = set(engine.fire(number, known))
+            for rule in stratum:
+                verdict = rule.holds(known)
+                if (verdict is True) != (rule.id in fired):
+                    said = "fired" if rule.id in fired else "did not fire"
+                    raise EvaluationError(f"engine disagreement on rule {rule.id}: durable-rules {said}, the interpreter says {verdict}")
+                evaluation.verdicts[rule.id] = verdict
+            for rule in stratum:
+                if evaluation.verdicts[rule.id] and rule.then.reject:
+                    raise CaseError(case.source, f"facts.{rule.then.reject}", render_because(rule, known), rule.cites)
     _settle(evaluation, [d for d in book.derived if d not in settled])
     return evaluation
 
@@ -138,15 +139,3 @@ def resolve(value: Any, known: dict[str, Any]) -> Any:
     if isinstance(value, dict) and "format" in value:
         return value["format"].format(**{k: v for k, v in known.items() if isinstance(k, str)})
     return value
-
-
-def _for_durable(known: dict[str, Any]) -> dict[str, Any]:
-    """The case as one durable fact: dates as ISO text, lists as JSON text (never matched on)."""
-    fact = {}
-    for name, value in known.items():
-        if isinstance(value, list):
-            value = json.dumps(value)
-        elif hasattr(value, "isoformat"):
-            value = value.isoformat()
-        fact[name] = value
-    return fact
