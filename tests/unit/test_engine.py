@@ -159,3 +159,27 @@ def test_many_distinct_threads_do_not_exhaust_durable_states(book) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_signals_stay_deferred_until_the_outermost_deferral_ends() -> None:
+    import signal
+
+    from mappa_rules.engine import signals_deferred
+
+    def blocked() -> bool:
+        return signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+    assert not blocked()
+    with signals_deferred():
+        with signals_deferred():  # a stratum inside a case's session
+            assert blocked()
+        assert blocked()  # the inner end did not lift it
+    assert not blocked()
+
+
+def test_a_session_gives_durable_the_facts_each_stratum_reads(book) -> None:
+    """A fact no condition of the stratum reads is not sent; verdicts are the same either way."""
+    engine = RuleEngine(load_rulebook())
+    with engine.session():
+        assert engine.fire(0, {"identifiable_indicators": False, "not_a_fact_of_any_rule": [1, 2]}) == ["RISK-LOW"]
+    assert "not_a_fact_of_any_rule" not in {f for reads in engine._reads for f in reads}
