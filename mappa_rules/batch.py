@@ -33,7 +33,7 @@ from mappa_rules.errors import CaseError, MappaError, OptionError, excerpt
 from mappa_rules.explain import assess
 from mappa_rules.loader import Library, load_library
 from mappa_rules.outputs import refuse_overwriting, write_atomically
-from mappa_rules.remember import Parts, Remembered, dumps, row_key, split
+from mappa_rules.remember import Parts, Remembered, dumps, line_key, row_key, split
 from mappa_rules.ruleset import FactSpec, Rulebook
 
 CHUNK = 200
@@ -49,6 +49,18 @@ class Row:
     data: Any = None
     record: dict[str, str] | None = None
     unreadable: str | None = None
+    raw: bytes | None = None  # a JSON line not yet parsed (see `parse`)
+    first: bool = False  # the file's first line: a byte-order mark is allowed
+
+    def parse(self) -> "Row":
+        """Parse a JSON line read lazily: where it is evaluated, or where its document is needed."""
+        if self.raw is not None:
+            raw, self.raw = self.raw, None
+            try:
+                self.data = parse_text(decode_utf8(raw, _unreadable, bom_allowed=self.first), True, _unreadable)
+            except _Unreadable as exc:
+                self.unreadable = str(exc)
+        return self
 
 
 @dataclass
@@ -110,11 +122,7 @@ def read_rows(path: Path) -> Iterator[Row]:
             if not raw.strip():
                 continue
             number += 1
-            source = f"{path.name}:{physical}"
-            try:
-                yield Row(number, source, parse_text(decode_utf8(raw, _unreadable, bom_allowed=physical == 1), True, _unreadable))
-            except _Unreadable as exc:
-                yield Row(number, source, unreadable=str(exc))
+            yield Row(number, f"{path.name}:{physical}", raw=raw, first=physical == 1)
 
 
 def _csv_rows(path: Path) -> Iterator[Row]:
@@ -278,6 +286,7 @@ def evaluate(row: Row, books: Library | Rulebook, convention: str | None = None,
     Given a Library, the row is evaluated under the version in force on its `as_of`.
     """
     case_id = None
+    row.parse()
     try:
         if row.unreadable is not None:
             raise CaseError(row.source, None, row.unreadable)
@@ -403,13 +412,13 @@ class Recall:
 
     def __init__(self, chunk: list[Row], kept: Remembered | None) -> None:
         self.kept = kept
-        self.keys: dict[int, str | None] = {}
+        self.keys: dict[int, str | bytes | None] = {}
         self.done: list[Done] = []
         self.rest: list[Row] = []
-        self.followers: list[tuple[Row, str, Any]] = []
-        leading: set[str] = set()
+        self.followers: list[tuple[Row, str | bytes, Any]] = []
+        leading: set[str | bytes] = set()
         for row in chunk:
-            key, case_id = row_key(row.record if row.record is not None else row.data, row.record is not None) if kept else (None, None)
+            key, case_id = _key(row) if kept else (None, None)
             known = kept.line(key, case_id) if kept else None
             if known:
                 self.done.append((row.number, known[0], known[1], None))
@@ -433,6 +442,17 @@ class Recall:
                 self.answered += known is not None
                 self.done.append((row.number, *known, None) if known else evaluate_here(row))
         return sorted(self.done + evaluated, key=lambda done: done[0]) if self.done else evaluated
+
+
+def _key(row: Row) -> tuple[str | bytes | None, Any]:
+    """A row's key for remembering (see remember.py): from its text when it is a JSON line that begins
+    with a plain case id, so it need not be parsed here; otherwise from its parsed document."""
+    if row.raw is not None:
+        key, case_id = line_key(row.raw)
+        if key is not None:
+            return key, case_id
+        row.parse()
+    return row_key(row.record if row.record is not None else row.data, row.record is not None)
 
 
 def _run_parallel(rows: Iterator[Row], jobs: int, options: tuple[Path | None, str | None, str], kept: Remembered | None,

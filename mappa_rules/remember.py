@@ -2,9 +2,10 @@
 
 Outputs are deterministic: the same case document under the same rulesets, start convention,
 detail and day gives the same result. A caseload repeats a few thousand fact patterns, so a row
-whose document, less its `case_id`, equals an earlier row's takes that row's line with its own id.
-Only a valid id is put in (a string of 1 to 64 printable characters, or a whole number, exactly what
-validation accepts); any other row is assessed in full. Each distinct case is still evaluated by the
+whose document, less its `case_id`, equals an earlier row's takes that row's line with its own id
+(a JSON line that begins with a plain case id is compared by its text after the id, unparsed: see
+`line_key`). Only a valid id is put in (a string of 1 to 64 printable characters, or a whole number,
+exactly what validation accepts); any other row is assessed in full. Each distinct case is still evaluated by the
 engine, in a clean state. The run's process keeps the lines, so every worker's answers serve every
 row; least recently used lines go first once a byte budget is reached.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import OrderedDict
 from typing import Any
 
@@ -32,9 +34,9 @@ class Remembered:
         self.budget = budget_bytes
         self.size = 0
         self.hits = 0
-        self._lines: OrderedDict[str, tuple[str, str, str]] = OrderedDict()
+        self._lines: OrderedDict[str | bytes, tuple[str, str, str]] = OrderedDict()
 
-    def line(self, key: str | None, case_id: Any) -> tuple[str, str] | None:
+    def line(self, key: str | bytes | None, case_id: Any) -> tuple[str, str] | None:
         """(status, line) of an earlier row with this key, with this row's id; None if there is none."""
         kept = self._lines.get(key) if key is not None else None
         if kept is None:
@@ -45,7 +47,7 @@ class Remembered:
         return status, head + json.dumps(case_id if isinstance(case_id, str) or case_id is None else str(case_id),
                                          ensure_ascii=False) + tail
 
-    def keep(self, key: str | None, status: str, parts: Parts | None) -> None:
+    def keep(self, key: str | bytes | None, status: str, parts: Parts | None) -> None:
         """Keep a result line's parts under its row's key (nothing for an error or an unkeyable row)."""
         if key is None or parts is None or key in self._lines:
             return
@@ -70,6 +72,27 @@ def row_key(document: Any, is_record: bool) -> tuple[str | None, Any]:
     except RecursionError:
         return None, case_id
     return rest, case_id
+
+
+_LEADING_ID = re.compile(rb'\{"case_id": "([^"\\\x00-\x1f]+)", ')
+LINE_KEY_LIMIT = 100_000  # bytes: longer lines are parsed (a case is held to 1,000,000 characters)
+
+
+def line_key(raw: bytes) -> tuple[bytes | None, Any]:
+    """(key, case id) of a JSON line from its text, when it begins `{"case_id": "<id>", ` with an id
+    that needs no unescaping: two such lines with the same text after the id parse to the same
+    document but for the id (the text after it is tokenised alike, so duplicate keys, limits and
+    UTF-8 are found alike). Otherwise (None, None): the line is parsed and keyed by `row_key`."""
+    found = _LEADING_ID.match(raw)
+    if found is None or len(raw) > LINE_KEY_LIMIT:
+        return None, None
+    try:
+        case_id = found.group(1).decode("utf-8")
+    except UnicodeDecodeError:
+        return None, None
+    if not _valid_id(case_id):
+        return None, None
+    return raw[found.end():] + b"\x00" + str(dt.date.today().toordinal()).encode(), case_id
 
 
 def _valid_id(case_id: Any) -> bool:

@@ -165,3 +165,23 @@ def test_unworded_unmet_entries_compact_the_same(results: dict[str, dict], book)
     for name, full in results.items():
         case = read_case(EXAMPLES / name, book)
         assert compact(assess(case, book, unmet_words=False)) == compact(full), name
+
+
+def test_lines_compared_by_their_text_after_the_id_answer_as_parsing_would(tmp_path: Path) -> None:
+    """Rows that share the text after a leading id, with ids that need unescaping, are too long, are not
+    UTF-8, repeat the id key, or come after a byte-order mark: remembering changes no byte."""
+    document = yaml.safe_load((EXAMPLES / "cat2-violent-12-months.yaml").read_text())
+    rest = json.dumps({k: v for k, v in document.items() if k != "case_id"}, default=str)[1:]
+    lines = [b'\xef\xbb\xbf{"case_id": "BOM", ' + rest.encode() + b"\n"]
+    for case_id in [b"A", b"B", b"A\\u0042", b'C\\"D', b"E" * 65, b"\xff\xfe", "Zoë".encode(), b"A\tB", b"  "]:
+        lines.append(b'{"case_id": "' + case_id + b'", ' + rest.encode() + b"\n")
+    lines.append(b'{"case_id": "F", "case_id": "G", ' + rest.encode() + b"\n")
+    lines.append(b'{"case_id": "H", ' + rest.encode()[:-1] + b', "as_of": "2026-13-01"}\n')
+    (tmp_path / "in.jsonl").write_bytes(b"".join(lines))
+    *remembered, counts = run(tmp_path / "in.jsonl", tmp_path / "r.jsonl")
+    *assessed, _ = run(tmp_path / "in.jsonl", tmp_path / "a.jsonl", remember=False)
+    assert remembered == assessed
+    ids = [json.loads(line)["case_id"] for line in remembered[0].decode().splitlines()]
+    assert ids == ["BOM", "A", "B", "AB", 'C"D', "Zoë", "  "]
+    # B, Zoë and "  " by their text after A's; AB and C"D are parsed and match the byte-order-marked first row
+    assert counts.remembered == 5
