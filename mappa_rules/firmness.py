@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from mappa_rules import conditions
+from mappa_rules.cache import cache_dir
 from mappa_rules.diagram import Diagram, Node, key_of
 from mappa_rules.evaluator import Evaluation
 from mappa_rules.ruleset import Rule, Rulebook
@@ -485,15 +486,6 @@ def ordered(values: list[Any]) -> list[Any]:
 # The code the diagrams are built by: a change to any of these files makes the cache rebuild them.
 _BUILT_BY = ("firmness.py", "symbolic.py", "space.py", "diagram.py", "conditions.py", "evaluator.py", "ruleset.py", "explain.py")
 CODE_VERSION = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in _BUILT_BY)).hexdigest()[:16]
-
-
-def cache_dir() -> Path | None:
-    """Where built diagrams are kept: $MAPPA_CACHE_DIR, else the user's cache folder; none when MAPPA_CACHE_DIR is empty."""
-    chosen = os.environ.get("MAPPA_CACHE_DIR")
-    if chosen is not None:
-        return Path(chosen) if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mappa-rules"
 
 
 def _cache_path(book: Rulebook) -> Path | None:

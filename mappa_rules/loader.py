@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from mappa_rules import calendar, conditions
+from mappa_rules.cache import fingerprint, kept
 from mappa_rules.documents import parse_text
 from mappa_rules.errors import RulesetError
 from mappa_rules.ruleset import (
@@ -69,8 +70,18 @@ class Library:
 
 
 def load_library(directory: Path | str | None = None) -> Library:
-    """The versions in a ruleset folder: its own index.yaml plus `versions/<name>/index.yaml`, each validated."""
+    """The versions in a ruleset folder: its own index.yaml plus `versions/<name>/index.yaml`, each validated.
+
+    Kept in the user's cache between runs, keyed by every ruleset file's bytes and this code (`cache.py`)."""
     folder = Path(directory) if directory is not None else shipped_rulesets_dir()
+    if not folder.is_dir():
+        return _load_library(folder)  # says why, as the loader does
+    shipped = shipped_rulesets_dir()
+    files = sorted(folder.rglob("*.yaml")) + (sorted(shipped.rglob("*.yaml")) if shipped.resolve() != folder.resolve() else [])
+    return kept("library", fingerprint(files), lambda: _load_library(folder))
+
+
+def _load_library(folder: Path) -> Library:
     books = [load_rulebook(folder)]
     for version in sorted((folder / "versions").glob("*/index.yaml")) if (folder / "versions").is_dir() else []:
         books.append(load_rulebook(version.parent, fallback=folder))

@@ -14,11 +14,10 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
-
-import jinja2
+from typing import TYPE_CHECKING, Any, Iterable
 
 from mappa_rules import MARKING
+from mappa_rules.cache import private_dir
 from mappa_rules.calendar import show_date
 from mappa_rules.caseload import CaseloadCollector
 from mappa_rules.errors import MappaError
@@ -27,6 +26,9 @@ from mappa_rules.panel import STATUS_TAGS, answer_panel
 from mappa_rules.ruleset import Rulebook
 from mappa_rules.wording import (EFFECT_WORDS, OUTCOME_LABELS, answer_words, change_lines, clause_words, either, label_of,
                                  outcome_label)
+
+if TYPE_CHECKING:
+    import jinja2
 
 JUDGEMENT = "This tool supports, and does not replace, professional judgement."
 FORMATS = ("text", "md", "html", "json")
@@ -86,10 +88,14 @@ def with_contents(html: str) -> str:
     return html[:at] + nav + html[at:]
 
 
-def environment(fmt: str) -> jinja2.Environment:
+def environment(fmt: str) -> "jinja2.Environment":
     """A strict environment for one format: undefined names fail; HTML autoescapes everything."""
+    import jinja2  # here, not at the top: a JSON result never needs it, and it is a fifth of the start
+
+    compiled = private_dir("templates")  # compiled templates kept between runs: a fast start
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         undefined=jinja2.StrictUndefined,
         autoescape=fmt == "html",
         trim_blocks=True,
@@ -200,6 +206,8 @@ def _render(template: str, fmt: str, **context: Any) -> str:
         raise MappaError(f"unknown report format '{fmt}' (formats: {', '.join(FORMATS)})")
     if context.get("audience", "practitioner") not in AUDIENCES:
         raise MappaError(f"unknown audience '{context['audience']}' (audiences: {', '.join(AUDIENCES)})")
+    import jinja2
+
     try:
         page = environment(fmt).get_template(template).render(**context)
         return with_contents(page) if fmt == "html" else page
