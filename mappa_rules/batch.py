@@ -265,7 +265,8 @@ def _exit_with_signal_code(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-Done = tuple[int, str, str, "Parts | None"]  # row number, status ("invalid": an error line), JSON line, its parts around the id
+# row number, status ("invalid": an error line), JSON line (text, or UTF-8 when remembered), its parts around the id
+Done = tuple[int, str, "str | bytes", "Parts | None"]
 
 
 def _evaluate_chunk(rows: list[Row]) -> list[Done]:
@@ -382,7 +383,7 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
                 for _, status, line, _ in batch:
                     counts.read += 1
                     setattr(counts, status, getattr(counts, status) + 1)
-                    (err if status == "invalid" else out).write(line.encode("utf-8"))
+                    (err if status == "invalid" else out).write(line if isinstance(line, bytes) else line.encode("utf-8"))
                     if on_result and status != "invalid":
                         on_result(json.loads(line))
                 out.flush()

@@ -24,7 +24,7 @@ BUDGET_BYTES = 48_000_000
 SENTINEL = "\x00mappa-case-id\x00"  # stands for the case id while a line is split; a line holding it elsewhere is not kept
 _SENTINEL_JSON = json.dumps(SENTINEL)
 
-Parts = tuple[str, str]  # a result line before and after its case id
+Parts = tuple[bytes, bytes]  # a result line, UTF-8, before and after its case id
 
 
 class Remembered:
@@ -34,21 +34,22 @@ class Remembered:
         self.budget = budget_bytes
         self.size = 0
         self.hits = 0
-        self._lines: OrderedDict[str | bytes, tuple[str, str, str]] = OrderedDict()
+        self._lines: OrderedDict[str | bytes, tuple[str, bytes, bytes]] = OrderedDict()
 
-    def line(self, key: str | bytes | None, case_id: Any) -> tuple[str, str] | None:
-        """(status, line) of an earlier row with this key, with this row's id; None if there is none."""
+    def line(self, key: str | bytes | None, case_id: Any) -> tuple[str, bytes] | None:
+        """(status, UTF-8 line) of an earlier row with this key, with this row's id; None if there is none."""
         kept = self._lines.get(key) if key is not None else None
         if kept is None:
             return None
         self._lines.move_to_end(key)  # type: ignore[arg-type]
         self.hits += 1
         status, head, tail = kept
-        return status, head + json.dumps(case_id if isinstance(case_id, str) or case_id is None else str(case_id),
-                                         ensure_ascii=False) + tail
+        shown = case_id if isinstance(case_id, str) or case_id is None else str(case_id)
+        return status, head + json.dumps(shown, ensure_ascii=False).encode("utf-8") + tail
 
     def keep(self, key: str | bytes | None, status: str, parts: Parts | None) -> None:
-        """Keep a result line's parts under its row's key (nothing for an error or an unkeyable row)."""
+        """Keep a result line's parts under its row's key (nothing for an error or an unkeyable row); the
+    budget counts their bytes as held (UTF-8, so a line with a curly quote is not held at 2 bytes a character)."""
         if key is None or parts is None or key in self._lines:
             return
         self._lines[key] = (status, *parts)
@@ -109,7 +110,7 @@ def split(result: dict[str, Any]) -> tuple[str, Parts | None]:
     result["case_id"] = case_id
     if len(parts) != 2:
         return dumps(result), None
-    return parts[0] + json.dumps(case_id, ensure_ascii=False) + parts[1], (parts[0], parts[1])
+    return parts[0] + json.dumps(case_id, ensure_ascii=False) + parts[1], (parts[0].encode("utf-8"), parts[1].encode("utf-8"))
 
 
 def dumps(result: dict) -> str:

@@ -147,9 +147,9 @@ def test_rows_equal_but_for_a_value_type_or_the_id_are_told_apart(tmp_path: Path
 def test_a_small_budget_forgets_the_oldest_lines_and_stays_within_it() -> None:
     kept = Remembered(budget_bytes=100)
     for number in range(10):
-        kept.keep(f"key{number}", "decided", ("{" + "x" * 20, "}\n"))
+        kept.keep(f"key{number}", "decided", (b"{" + b"x" * 20, b"}\n"))
     assert 0 < kept.size <= 100
-    assert kept.line("key0", "A") is None and kept.line("key9", "A") == ("decided", "{" + "x" * 20 + '"A"}\n')
+    assert kept.line("key0", "A") is None and kept.line("key9", "Zoë") == ("decided", b"{" + b"x" * 20 + '"Zoë"}\n'.encode())
 
 
 def test_compact_results_can_only_be_resumed_as_compact(caseload: Path, tmp_path: Path) -> None:
