@@ -155,29 +155,22 @@ def compiled(node: Condition) -> Callable[[dict[str, Any]], bool | None]:
             return compare(got, value)
 
         return atom
-    items = tuple(compiled(item) for item in node.items)
-    if isinstance(node, All):
-        def every(facts: dict[str, Any]) -> bool | None:
-            unknown = False
-            for item in items:
-                verdict = item(facts)
-                if verdict is False:
-                    return False
-                unknown = unknown or verdict is None
-            return None if unknown else True
+    return _first_deciding(tuple(compiled(item) for item in node.items), decides=isinstance(node, Any_))
 
-        return every
 
-    def some(facts: dict[str, Any]) -> bool | None:
+def _first_deciding(items: tuple[Callable[[dict[str, Any]], bool | None], ...], decides: bool) -> Callable[[dict[str, Any]], bool | None]:
+    """Kleene `all` (an item False decides) or `any` (an item True decides): else unknown if any item is."""
+
+    def combined(facts: dict[str, Any]) -> bool | None:
         unknown = False
         for item in items:
             verdict = item(facts)
-            if verdict is True:
-                return True
+            if verdict is decides:
+                return decides
             unknown = unknown or verdict is None
-        return None if unknown else False
+        return None if unknown else not decides
 
-    return some
+    return combined
 
 
 def witness(node: Condition, facts: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from mappa_rules import calendar, conditions
+from mappa_rules import calendar
 from mappa_rules.calendar import Computed
 from mappa_rules.case import Case
 from mappa_rules.engine import engine_for

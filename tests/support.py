@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,14 @@ NEUTRAL: dict[str, Any] = {
 
 # The console script installed beside the Python running the tests (the venv need not be activated).
 MAPPA = str(Path(sys.executable).with_name("mappa"))
+GENERATE = REPO / "bench" / "generate.py"
+
+
+def generated_caseload(folder: Path, count: int, seed: int) -> Path:
+    """A seeded synthetic caseload (`bench/generate.py`) of `count` JSON lines in `folder`."""
+    path = folder / "caseload.jsonl"
+    subprocess.run([sys.executable, str(GENERATE), str(count), str(path), "--seed", str(seed)], check=True)
+    return path
 
 
 def fired(result: dict) -> list[str]:

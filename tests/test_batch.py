@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,10 +15,7 @@ from click.testing import CliRunner
 
 from mappa_rules.cli import main
 
-from support import EXAMPLES, MAPPA
-
-GENERATE = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
-
+from support import EXAMPLES, MAPPA, generated_caseload
 
 def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
@@ -27,9 +23,7 @@ def lines(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def caseload(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("caseload") / "caseload.jsonl"
-    subprocess.run([sys.executable, str(GENERATE), "1500", str(path), "--seed", "3"], check=True)
-    return path
+    return generated_caseload(tmp_path_factory.mktemp("caseload"), 1500, seed=3)
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,6 @@ exactly, and identical cases answered once per run without changing a byte of th
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,10 +16,7 @@ from mappa_rules.compact import compact
 from mappa_rules.explain import assess
 from mappa_rules.remember import SENTINEL, Remembered
 
-from support import EXAMPLES
-
-GENERATE = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
-
+from support import EXAMPLES, generated_caseload
 
 def batch(*args: str) -> None:
     result = CliRunner().invoke(main, ["batch", *args])
@@ -30,9 +25,7 @@ def batch(*args: str) -> None:
 
 @pytest.fixture(scope="module")
 def caseload(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("caseload") / "caseload.jsonl"
-    subprocess.run([sys.executable, str(GENERATE), "1200", str(path), "--seed", "5"], check=True)
-    return path
+    return generated_caseload(tmp_path_factory.mktemp("caseload"), 1200, seed=5)
 
 
 @pytest.fixture(scope="module")
