@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import ctypes
+import datetime as dt
 import ctypes.util
 import fcntl
 import hashlib
@@ -413,6 +414,7 @@ class Recall:
 
     def __init__(self, chunk: list[Row], kept: Remembered | None) -> None:
         self.kept = kept
+        self.day = dt.date.today()  # the keys' day: lines assessed on another day are not kept (see merge)
         self.keys: dict[int, str | bytes | None] = {}
         self.done: list[Done] = []
         self.rest: list[Row] = []
@@ -435,7 +437,7 @@ class Recall:
     def merge(self, evaluated: list[Done], evaluate_here: Callable[[Row], Done]) -> list[Done]:
         """Every row of the chunk in input order; the evaluated rows' lines kept for later rows. A follower
         whose leading row was an error (its line names the row) is evaluated with `evaluate_here`."""
-        if self.kept:
+        if self.kept and dt.date.today() == self.day:  # same day at both ends: the rows were assessed on it
             for number, status, _, parts in evaluated:
                 self.kept.keep(self.keys[number], status, parts)
             for row, key, case_id in self.followers:
@@ -533,7 +535,8 @@ def _start(results: Path, errors: Path, resume: bool, run: dict[str, Any]) -> Pr
     if not marker.is_file():
         raise MappaError(f"{marker}: no progress file, so nothing to resume (run without --resume)")
     progress = Progress(**json.loads(marker.read_text()))
-    differs = [WHAT_DIFFERS[key] for key in WHAT_DIFFERS if progress.run.get(key) != run[key]]
+    recorded = {"detail": "full", **progress.run}  # runs from before compact lines wrote full ones
+    differs = [WHAT_DIFFERS[key] for key in WHAT_DIFFERS if recorded.get(key) != run[key]]
     if differs:
         raise OptionError(f"{marker}: cannot resume: {'; '.join(differs)} (start again without --resume)")
     for path, size in ((results, progress.results_bytes), (errors, progress.errors_bytes)):

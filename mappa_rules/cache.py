@@ -1,8 +1,8 @@
 """The user's cache: loaded rulebooks and compiled report templates kept between runs, for a fast start.
 
-Everything kept is keyed by what it was made from (the ruleset files' bytes, this package's code,
-the Python version), so a change to any of them makes a new entry; a stale or damaged entry is
-made again. Entries that Python loads as code (pickles, Jinja's compiled templates) are only read
+Everything kept is keyed by this package's code and the Python and pydantic versions, and checked
+against what it was made from (a rulebook: every file the load read and every path it looked for),
+so a change to any of them makes it again, as does a damaged entry. Entries that Python loads as code (pickles, Jinja's compiled templates) are only read
 from a folder and files that belong to this user and that nobody else can write: anyone who could
 write there could otherwise make this tool run their code.
 """
@@ -16,7 +16,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -37,44 +37,64 @@ def private_dir(name: str) -> Path | None:
         return None
     path = folder / name
     try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        for made in (folder, path):  # each made 0700 itself, whatever the umask would give a parent
+            made.mkdir(exist_ok=True, mode=0o700)
     except OSError:
         return None
-    return path if _private(path) and _private(path.parent) else None
+    return path if _private(path.stat()) and _private(folder.stat()) else None
 
 
-def _private(path: Path) -> bool:
+def _private(status: os.stat_result) -> bool:
     """Owned by this user and not writable by group or others."""
-    try:
-        status = path.stat()
-    except OSError:
-        return False
     return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def fingerprint(files: Iterable[Path]) -> str:
-    """A digest of this package's code, the Python version and the given files (names and bytes)."""
-    digest = hashlib.sha256(sys.version.encode())
-    for path in (*sorted(PACKAGE.glob("*.py")), *files):
-        digest.update(str(path).encode() + b"\0")
-        digest.update(path.read_bytes())
+def fingerprint(*parts: str) -> str:
+    """A digest of this package's code, the Python and pydantic versions (pickles hold pydantic models)
+    and the given text."""
+    import pydantic
+
+    digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0{chr(0).join(parts)}".encode())
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def kept(name: str, key: str, make: Callable[[], Any]) -> Any:
-    """The object kept under `name` for `key`, else `make()`, kept for next time (pickled, private)."""
+def kept(name: str, key: str, make: Callable[[], Any], still_so: Callable[[Any], bool] = lambda _: True) -> Any:
+    """The object kept under `name` for `key` if `still_so(it)`, else `make()`, kept for next time
+    (pickled, in a folder only this user can write)."""
     folder = private_dir("objects")
     path = folder / f"{name}-{key[:32]}.pickle" if folder else None
-    if path is not None and path.is_file() and _private(path):
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)  # noqa: S301 - our own file, in a folder only this user can write
-        except Exception:  # noqa: BLE001 - a damaged or stale entry is made again
-            pass
+    if path is not None:
+        found = _read_private(path)
+        if found is not None:
+            try:
+                entry = pickle.loads(found)  # noqa: S301 - our own file, in a folder only this user can write
+                if still_so(entry):
+                    return entry
+            except Exception:  # noqa: BLE001 - a damaged or stale entry is made again
+                pass
     made = make()
     if path is not None:
-        _write_privately(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            _write_privately(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # noqa: BLE001 - something that cannot be pickled is simply not kept
+            pass
     return made
+
+
+def _read_private(path: Path) -> bytes | None:
+    """A file's bytes if it is a regular file (not a link) owned by this user that nobody else can write."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as opened:
+        status = os.fstat(opened.fileno())
+        if not stat.S_ISREG(status.st_mode) or not _private(status):
+            return None
+        return opened.read()
 
 
 def _write_privately(path: Path, data: bytes) -> None:

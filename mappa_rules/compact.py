@@ -83,10 +83,11 @@ def expand(line: dict[str, Any], library: Library, source: str = "<line>") -> di
     result = assess(case_from_data(case_document(line), book, source), book,
                     (line.get("calendar") or {}).get("start_convention"))
     again = compact(result)
-    if again != line:
-        differs = next((key for key in sorted(line.keys() | again.keys()) if line.get(key) != again.get(key)), "?")
+    if dumps(again) != dumps(line):  # as text: 1, 1.0 and true are equal as Python values, not in a line
+        differs = next((key for key in sorted(line.keys() | again.keys()) if dumps({"": line.get(key)}) != dumps({"": again.get(key)})), "?")
+        when = "" if line.get("as_of") else ", or the date (the case gives no as_of, so it is assessed as of today)"
         raise NotRecoverable(source, differs, "assessing the line's facts again gives a different result: "
-                             "the rules or the tool changed since it was written")
+                             f"the rules or the tool changed since it was written{when}")
     return result
 
 

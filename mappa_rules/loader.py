@@ -72,18 +72,56 @@ class Library:
 def load_library(directory: Path | str | None = None) -> Library:
     """The versions in a ruleset folder: its own index.yaml plus `versions/<name>/index.yaml`, each validated.
 
-    Kept in the user's cache between runs, keyed by every ruleset file's bytes and this code (`cache.py`)."""
+    Kept in the user's cache between runs (`cache.py`) with what the load consulted: the bytes of
+    every file it read and whether each path it looked for was there. A kept library is used only if
+    all of that is still so; otherwise the folder is loaded again."""
     folder = Path(directory) if directory is not None else shipped_rulesets_dir()
     if not folder.is_dir():
         return _load_library(folder)  # says why, as the loader does
-    shipped = shipped_rulesets_dir()
-    files = sorted(folder.rglob("*.yaml")) + (sorted(shipped.rglob("*.yaml")) if shipped.resolve() != folder.resolve() else [])
-    return kept("library", fingerprint(files), lambda: _load_library(folder))
+    entry = kept("library", fingerprint(str(folder.resolve())), lambda: _consulting(folder), still_so)
+    return entry[1]
+
+
+Consulted = dict[str, "str | bool | tuple[str, ...]"]  # "read:PATH" -> sha256, "is_file:PATH" -> bool, "glob:PATH" -> names
+_CONSULTED: Consulted | None = None
+
+
+def _consulting(folder: Path) -> tuple[Consulted, Library]:
+    """Load the folder and note everything the load depended on."""
+    global _CONSULTED
+    _CONSULTED = consulted = {}
+    try:
+        return consulted, _load_library(folder)
+    finally:
+        _CONSULTED = None
+
+
+def still_so(entry: tuple[Consulted, Library]) -> bool:
+    """Whether every file a kept library was loaded from is unchanged and every path looked for is as it was."""
+    for key, was in entry[0].items():
+        how, _, name = key.partition(":")
+        path = Path(name)
+        try:
+            now = (hashlib.sha256(path.read_bytes()).hexdigest() if how == "read" else path.is_file() if how == "is_file"
+                   else tuple(sorted(str(p) for p in path.glob("*/index.yaml"))) if path.is_dir() else ())
+        except OSError:
+            return False
+        if now != was:
+            return False
+    return True
+
+
+def _note(key: str, value: "str | bool | tuple[str, ...]") -> None:
+    if _CONSULTED is not None:
+        _CONSULTED[key] = value
 
 
 def _load_library(folder: Path) -> Library:
+    versions = folder / "versions"
+    listed = sorted(versions.glob("*/index.yaml")) if versions.is_dir() else []
+    _note(f"glob:{versions}", tuple(str(p) for p in listed))
     books = [load_rulebook(folder)]
-    for version in sorted((folder / "versions").glob("*/index.yaml")) if (folder / "versions").is_dir() else []:
+    for version in listed:
         books.append(load_rulebook(version.parent, fallback=folder))
     return Library(books)
 
@@ -187,15 +225,21 @@ def _derives_only(spec: RuleSpec) -> bool:
 
 
 def _first_existing(*paths: Path) -> Path:
-    return next((p for p in paths if p.is_file()), paths[0])
+    for path in paths:
+        there = path.is_file()
+        _note(f"is_file:{path}", there)
+        if there:
+            return path
+    return paths[0]
 
 
 def _read(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise RulesetError(str(path), f"cannot be read: {exc.strerror}") from None
-    return parse_text(text, path.suffix == ".json", lambda reason: RulesetError(str(path), reason))
+    _note(f"read:{path}", hashlib.sha256(raw).hexdigest())
+    return parse_text(raw.decode("utf-8"), path.suffix == ".json", lambda reason: RulesetError(str(path), reason))
 
 
 def _mapping(path: Path) -> dict:

@@ -178,3 +178,15 @@ def test_lines_compared_by_their_text_after_the_id_answer_as_parsing_would(tmp_p
     assert ids == ["BOM", "A", "B", "AB", 'C"D', "Zoë", "  "]
     # B, Zoë and "  " by their text after A's; AB and C"D are parsed and match the byte-order-marked first row
     assert counts.remembered == 5
+
+
+def test_a_run_from_before_compact_lines_resumes_as_full(caseload: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    batch(str(caseload), "-o", str(out), "--detail", "full")
+    progress = out.with_name("r.jsonl.progress.json")
+    recorded = json.loads(progress.read_text())
+    del recorded["run"]["detail"]  # as progress files were written before --detail
+    progress.write_text(json.dumps(recorded))
+    assert CliRunner().invoke(main, ["batch", str(caseload), "-o", str(out), "--resume"]).exit_code == 2
+    result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(out), "--resume", "--detail", "full"])
+    assert result.exit_code == 0, result.output

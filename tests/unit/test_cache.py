@@ -70,3 +70,49 @@ def test_reports_compile_their_templates_into_a_private_folder(folder: Path, res
     first = render(result, "html", generated_at=None)
     assert list((folder / "templates").iterdir()) and os.stat(folder / "templates").st_mode & 0o777 == 0o700
     assert render(result, "html", generated_at=None) == first
+
+
+def test_the_cache_is_private_whatever_the_umask(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MAPPA_CACHE_DIR", str(tmp_path / "deep" / "cache"))
+    old = os.umask(0o002)
+    try:
+        assert cache.private_dir("objects") == tmp_path / "deep" / "cache" / "objects"
+    finally:
+        os.umask(old)
+
+
+def test_a_link_in_place_of_an_entry_is_not_followed(folder: Path, tmp_path: Path) -> None:
+    cache.kept("thing", "k", lambda: "first")
+    entry = next((folder / "objects").glob("thing-k*"))
+    (tmp_path / "elsewhere.pickle").write_bytes(entry.read_bytes())
+    entry.unlink()
+    entry.symlink_to(tmp_path / "elsewhere.pickle")
+    assert cache.kept("thing", "k", lambda: "made") == "made"
+
+
+def test_a_ruleset_file_of_any_name_or_place_is_checked(folder: Path, tmp_path: Path) -> None:
+    """The kept library depends on the files the loader read, wherever the index names them."""
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_rulesets_dir(), rules, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (rules / "levels.yaml").rename(rules / "levels.yml")
+    (rules / "index.yaml").write_text((rules / "index.yaml").read_text().replace("levels.yaml", "levels.yml"))
+    first = load_library(rules)
+    levels = rules / "levels.yml"
+    levels.write_text(levels.read_text().replace("    title: ", "    title: Changed ", 1))
+    assert load_library(rules).current.sha256 != first.current.sha256
+
+
+def test_a_stray_folder_or_link_among_the_rulesets_changes_nothing(folder: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_rulesets_dir(), rules, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (rules / "notes.yaml").mkdir()
+    (rules / "gone.yaml").symlink_to(tmp_path / "nothing-here")
+    assert load_library(rules).current.sha256 == load_library(shipped_rulesets_dir()).current.sha256
+
+
+def test_a_version_folder_added_is_seen(folder: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_rulesets_dir(), rules, ignore=shutil.ignore_patterns("__pycache__", "*.py", "versions"))
+    before = len(load_library(rules).versions)
+    shutil.copytree(shipped_rulesets_dir() / "versions", rules / "versions")
+    assert len(load_library(rules).versions) > before

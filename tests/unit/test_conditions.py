@@ -70,9 +70,11 @@ def test_translation_to_durable_has_no_in_operator() -> None:
 
 
 def test_a_compiled_condition_answers_as_truth_does(book) -> None:
-    """Every rule's compiled condition against the interpreter, on every value its facts take in the
-    rules, and absent, null, a boolean and numbers, up to four facts at a time."""
+    """Every rule's compiled condition against the interpreter, on the values its facts take in the
+    rules and absent, null, a boolean and numbers: every combination for up to four facts, 3,000
+    seeded ones beyond. (Text compared with a number is left out: validation never lets a case do it.)"""
     import itertools
+    import random
 
     absent = object()
     for rule in book.rules:
@@ -82,11 +84,16 @@ def test_a_compiled_condition_answers_as_truth_does(book) -> None:
             seen.extend(atom.value if atom.op in c.LIST_OPERATORS else [atom.value])
             if atom.op in c.NUMERIC_OPERATORS:
                 seen.extend([atom.value - 1, atom.value + 0.5])
-        names = list(values)[:4]
-        for choice in itertools.product(*(values[n] for n in names)):
+        names = list(values)
+        if len(names) <= 4:
+            choices = itertools.product(*(values[n] for n in names))
+        else:
+            rng = random.Random(rule.id)
+            choices = ([rng.choice(values[n]) for n in names] for _ in range(3000))
+        for choice in choices:
             facts = {n: v for n, v in zip(names, choice) if v is not absent}
             try:
                 expected = c.truth(rule.when, facts)
-            except TypeError:  # text compared with a number: the vocabulary never lets a case do it
+            except TypeError:
                 continue
             assert rule.holds(facts) is expected, (rule.id, facts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -177,9 +178,20 @@ def test_signals_stay_deferred_until_the_outermost_deferral_ends() -> None:
     assert not blocked()
 
 
-def test_a_session_gives_durable_the_facts_each_stratum_reads(book) -> None:
-    """A fact no condition of the stratum reads is not sent; verdicts are the same either way."""
+def test_a_session_gives_durable_the_facts_each_stratum_reads(book, monkeypatch) -> None:
+    """A fact no condition of the stratum reads is not sent to durable; the verdicts stand."""
+    from mappa_rules import engine as engine_module
+
+    sent: list[dict] = []
+    real = engine_module.durable_rules_engine.assert_fact
+
+    def watched(handle, fact):
+        sent.append(json.loads(fact))
+        return real(handle, fact)
+
+    monkeypatch.setattr(engine_module.durable_rules_engine, "assert_fact", watched)
     engine = RuleEngine(load_rulebook())
     with engine.session():
-        assert engine.fire(0, {"identifiable_indicators": False, "not_a_fact_of_any_rule": [1, 2]}) == ["RISK-LOW"]
-    assert "not_a_fact_of_any_rule" not in {f for reads in engine._reads for f in reads}
+        assert engine.fire(0, {"identifiable_indicators": False, "custody_months": 12, "not_a_fact": [1]}) == ["RISK-LOW"]
+    assert sent and set(sent[0]) <= set(engine._reads[0]) | {"mappa_case", "id", "sid"}
+    assert "identifiable_indicators" in sent[0] and "not_a_fact" not in sent[0]
