@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import csv
 import ctypes
-import datetime as dt
 import ctypes.util
+import datetime as dt
 import fcntl
 import hashlib
 import json
 import os
 import signal
+import queue
 import threading
+import uuid
 from collections import deque
 from contextlib import nullcontext
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from mappa_rules.case import case_from_data
+from mappa_rules.chain import Assessment, Meta, meta_of
 from mappa_rules.compact import COMPACT, catalogue, compact
 from mappa_rules.documents import decode_utf8, parse_text
 from mappa_rules.errors import CaseError, MappaError, OptionError, excerpt
@@ -37,7 +40,9 @@ from mappa_rules.outputs import refuse_overwriting, write_atomically
 from mappa_rules.remember import Parts, Remembered, dumps, line_key, row_key, split
 from mappa_rules.ruleset import FactSpec, Rulebook
 
+
 CHUNK = 200
+RECORD_EVERY = 2000  # rows recorded in one transaction, and counted done with them, when a run records
 TOP_LEVEL_COLUMNS = ("case_id", "kind", "area", "as_of")
 
 
@@ -266,8 +271,9 @@ def _exit_with_signal_code(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-# row number, status ("invalid": an error line), JSON line (text, or UTF-8 when remembered), its parts around the id
-Done = tuple[int, str, "str | bytes", "Parts | None"]
+# row number, status ("invalid": an error line), JSON line (text, or UTF-8 when remembered), its parts around
+# the id, and what a decision record keeps of it (`chain.meta_of`; None for an error)
+Done = tuple[int, str, "str | bytes", "Parts | None", "Meta | None"]
 
 
 def _evaluate_chunk(rows: list[Row]) -> list[Done]:
@@ -303,7 +309,7 @@ def evaluate(row: Row, books: Library | Rulebook, convention: str | None = None,
         else:
             result = assess(case, book, convention)
         line, parts = split(result)
-        return row.number, result["status"], line, parts
+        return row.number, result["status"], line, parts, meta_of(result)
     except CaseError as exc:
         error = exc.to_json()
     except MappaError as exc:  # e.g. no ruleset version in force on the row's as_of
@@ -312,7 +318,7 @@ def evaluate(row: Row, books: Library | Rulebook, convention: str | None = None,
         error = _unassessed(f"{row.source}: could not be assessed ({type(exc).__name__}: {exc})")
     shown_id = excerpt(case_id, 80) if isinstance(case_id, str) else case_id if isinstance(case_id, int) else None
     record = {"row": row.number, "source": row.source, "case_id": shown_id, **error}
-    return row.number, "invalid", dumps(record), None
+    return row.number, "invalid", dumps(record), None, None
 
 
 def _unassessed(reason: str) -> dict[str, Any]:
@@ -360,13 +366,16 @@ def default_errors_path(results: Path) -> Path:
 def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, resume: bool = False,
               rulesets_dir: Path | None = None, convention: str | None = None, detail: str = COMPACT,
               remember: bool = True, on_row: Callable[[int], None] | None = None,
-              on_result: Callable[[dict], None] | None = None, stop: StopFlag | None = None) -> Counts:
+              on_result: Callable[[dict], None] | None = None, stop: StopFlag | None = None,
+              record: Callable[[list[Assessment]], Any] | None = None) -> Counts:
     """Evaluate every row of the input into `results` and `errors`; see the module docstring.
 
     `detail`: "compact" lines (beside them, the catalogue of rule and clause texts they refer to) or
     "full" ones; `remember`: a case identical to an earlier one but for its id takes its line.
     `stop`: a StopFlag the caller already holds (the command holds one from before the first write to
-    after the last line it prints, so no signal in between ends the process half-way)."""
+    after the last line it prints, so no signal in between ends the process half-way).
+    `record`: given each chunk's results (as `record.Assessment`s, keyed by run and row so a resumed
+    run never records a row twice) after they are written and before the progress file says so."""
     book = load_library(rulesets_dir)
     with nullcontext(stop) if stop else StopFlag() as stop, results.open("ab") as out:
         _lock(out, results)  # held for the whole run: a second run writing the same results fails at once
@@ -374,6 +383,7 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
         if detail == COMPACT:
             write_atomically(catalogue_path(results), json.dumps(catalogue(book), sort_keys=True, ensure_ascii=False, indent=1) + "\n")
         counts = Counts(**progress.counts)
+        run_id = progress.run.setdefault("id", uuid.uuid4().hex)  # a resumed run keeps its id
         rows = read_rows(input_path)
         for _ in range(progress.rows_done):  # resume: skip what is already written
             next(rows, None)
@@ -381,7 +391,7 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
             def write(recall: Recall, evaluated: list[Done]) -> None:
                 batch = recall.merge(evaluated, lambda row: evaluate(row, book, convention, detail))
                 counts.remembered += recall.answered
-                for _, status, line, _ in batch:
+                for _, status, line, _, _ in batch:
                     counts.read += 1
                     setattr(counts, status, getattr(counts, status) + 1)
                     (err if status == "invalid" else out).write(line if isinstance(line, bytes) else line.encode("utf-8"))
@@ -390,22 +400,93 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
                 out.flush()
                 err.flush()
                 progress.rows_done += len(batch)
-                progress.results_bytes, progress.errors_bytes = out.tell(), err.tell()
-                progress.counts = counts.__dict__.copy()
-                _save(results, progress)
                 if on_row:
                     on_row(len(batch))
+                progress.results_bytes, progress.errors_bytes = out.tell(), err.tell()
+                progress.counts = counts.__dict__.copy()
+                if recorder is None:
+                    _save(results, progress)
+                else:  # recorded first, then counted done, in the background: a stop in between records them again on resume
+                    recorder.put([Assessment.from_meta(meta, line if isinstance(line, str) else line.decode("utf-8"),
+                                                       f"batch:{run_id}:{number}")
+                                  for number, status, line, _, meta in batch if status != "invalid"], progress)
                 if stop.signum is not None:
+                    if recorder is not None:
+                        recorder.finish()
                     raise Interrupted(stop.signum, progress.rows_done)
 
             kept = Remembered() if remember else None
-            if jobs <= 1:
-                for chunk in chunks(rows):
-                    recall = Recall(chunk, kept)
-                    write(recall, [evaluate(row, book, convention, detail) for row in recall.rest])
-            else:
-                _run_parallel(rows, jobs, (rulesets_dir, convention, detail), kept, write)
+            recorder = _Recorder(record, lambda done: _save(results, done)) if record else None
+            try:
+                if jobs <= 1:
+                    for chunk in chunks(rows):
+                        recall = Recall(chunk, kept)
+                        write(recall, [evaluate(row, book, convention, detail) for row in recall.rest])
+                else:
+                    _run_parallel(rows, jobs, (rulesets_dir, convention, detail), kept, write)
+            finally:
+                if recorder is not None:
+                    recorder.finish()
         return counts  # a signal after the last chunk was written: the run is complete
+
+
+class _Recorder(threading.Thread):
+    """Records results in the background, a few thousand rows a transaction, and only then saves the
+    progress that counts them done, in the order they came: the evaluation goes on meanwhile."""
+
+    def __init__(self, record: Callable[[list[Assessment]], Any], save: Callable[[Progress], None]) -> None:
+        super().__init__(name="mappa-recorder", daemon=True)
+        self._record, self._save = record, save
+        self._queue: queue.Queue[tuple[list[Assessment], Progress] | None] = queue.Queue(maxsize=4)
+        self._waiting: list[Assessment] = []
+        self._last: Progress | None = None
+        self.error: BaseException | None = None
+        self.start()
+
+    def put(self, found: list[Assessment], progress: Progress) -> None:
+        """Results written, with the progress that counts them done once they are recorded."""
+        self._waiting.extend(found)
+        self._last = progress
+        if len(self._waiting) >= RECORD_EVERY:
+            self._hand_over(progress)
+
+    def _hand_over(self, progress: Progress) -> None:
+        snapshot = Progress(**{**progress.__dict__, "counts": dict(progress.counts), "run": dict(progress.run)})
+        item, self._waiting = (self._waiting, snapshot), []
+        while True:
+            self._raise_if_failed()
+            try:
+                self._queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self) -> None:
+        """Record what is waiting, count it done, and stop; raise what recording raised."""
+        if self.is_alive() and self.error is None:
+            if self._last is not None:
+                self._hand_over(self._last)
+                self._last = None
+            self._queue.put(None)
+            self.join()
+        self._raise_if_failed()
+
+    def run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            try:
+                self._record(item[0])
+                self._save(item[1])
+            except BaseException as exc:  # noqa: BLE001 - handed to the run's thread, which raises it
+                self.error = exc
+                return
+
+    def _raise_if_failed(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 class Recall:
@@ -424,7 +505,7 @@ class Recall:
             key, case_id = _key(row) if kept else (None, None)
             known = kept.line(key, case_id) if kept else None
             if known:
-                self.done.append((row.number, known[0], known[1], None))
+                self.done.append((row.number, *known[:2], None, known[2]))
             elif key is not None and key in leading:
                 self.followers.append((row, key, case_id))
             else:
@@ -438,12 +519,12 @@ class Recall:
         """Every row of the chunk in input order; the evaluated rows' lines kept for later rows. A follower
         whose leading row was an error (its line names the row) is evaluated with `evaluate_here`."""
         if self.kept and dt.date.today() == self.day:  # same day at both ends: the rows were assessed on it
-            for number, status, _, parts in evaluated:
-                self.kept.keep(self.keys[number], status, parts)
+            for number, status, _, parts, meta in evaluated:
+                self.kept.keep(self.keys[number], status, parts, meta)
             for row, key, case_id in self.followers:
                 known = self.kept.line(key, case_id)
                 self.answered += known is not None
-                self.done.append((row.number, *known, None) if known else evaluate_here(row))
+                self.done.append((row.number, *known[:2], None, known[2]) if known else evaluate_here(row))
         return sorted(self.done + evaluated, key=lambda done: done[0]) if self.done else evaluated
 
 

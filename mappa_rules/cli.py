@@ -12,10 +12,10 @@ from typing import Any, Callable
 
 import click
 
-from mappa_rules import __version__
+from mappa_rules import MARKING, __version__
 from mappa_rules.calendar import CONVENTIONS
 from mappa_rules.case import case_from_data, read_document
-from mappa_rules.errors import MappaError, excerpt
+from mappa_rules.errors import MappaError, OptionError, excerpt
 from mappa_rules.explain import assess
 from mappa_rules.loader import load_library, load_rulebook
 from mappa_rules.report import AUDIENCES, FORMATS, glossary, render, render_summary
@@ -28,6 +28,37 @@ RULESETS_OPTION = click.option(
     default=None,
     help="A ruleset folder to use instead of the shipped rulesets (e.g. a draft).",
 )
+
+
+DB_OPTION = click.option("--db", "db", default=None, metavar="URL_OR_FILE",
+                         help="The decision record: a SQLite file or a database URL (default: $MAPPA_DB, else "
+                              "~/.local/share/mappa-rules/decisions.sqlite3).")
+RECORD_OPTIONS = [
+    click.option("--record", is_flag=True, help="Keep each assessment in the decision record (see --db)."),
+    click.option("--by", "by", default=None, help="Who records it (default: your login name)."),
+]
+
+
+def with_options(*options: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def apply(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+def open_store(db: str | None) -> Any:
+    """The decision record named by --db / $MAPPA_DB (made or upgraded on first use)."""
+    from mappa_rules.record import Store, database_url
+
+    return Store(database_url(db))
+
+
+def recorder(by: str | None) -> str:
+    import getpass
+
+    return by or getpass.getuser()
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -102,19 +133,26 @@ def main() -> None:
     default=None,
     help="How to count working days from a weekend or bank holiday (default: the rulesets' calendar.yaml).",
 )
+@with_options(*RECORD_OPTIONS, DB_OPTION)
 @RULESETS_OPTION
 @reports_errors
 def assess_command(case_file: str, fmt: str, audience: str, output: Path | None, start_convention: str | None,
-                   rulesets_dir: Path | None) -> None:
+                   record: bool, by: str | None, db: str | None, rulesets_dir: Path | None) -> None:
     """Assess one file of any kind: case, referral, complaint, disagreement, meeting_notice
     (YAML or JSON; - reads standard input)."""
     from mappa_rules.outputs import refuse_overwriting
 
     refuse_overwriting([case_file] if case_file != "-" else [], [output] if output else [])
+    store = open_store(db) if record else None
     library = load_library(rulesets_dir)
     data, source = read_document(case_file)
     book = library.for_data(data)
     result = assess(case_from_data(data, book, source), book, start_convention)
+    if store is not None:
+        from mappa_rules.record import Assessment
+
+        (number,) = store.record([Assessment.of(result)], recorder(by))
+        click.echo(f"mappa: recorded as record {number}", err=True)
     write(render(result, fmt, audience, words=glossary(book)), output)
 
 
@@ -239,16 +277,19 @@ def schema_command(rulesets_dir: Path | None) -> None:
 @click.option("--detail", type=click.Choice(["compact", "full"]), default="compact", show_default=True,
               help="compact: each line names rules and clauses by id, their texts once in RESULTS.rules.json "
                    "(`mappa expand` gives full lines); full: each line is `assess --format json`.")
+@with_options(*RECORD_OPTIONS, DB_OPTION)
 @RULESETS_OPTION
 @reports_errors
 def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: int, resume: bool, summary: Path | None,
-                  start_convention: str | None, detail: str, rulesets_dir: Path | None) -> None:
+                  start_convention: str | None, detail: str, record: bool, by: str | None, db: str | None,
+                  rulesets_dir: Path | None) -> None:
     """Assess a caseload: a JSON Lines file, a CSV file (a column per fact) or a folder of case files."""
     from mappa_rules.batch import Interrupted, StopFlag, check_outputs, default_errors_path, progress_path, run_batch
     from mappa_rules.caseload import CaseloadCollector, load_errors
 
     errors = errors or default_errors_path(results)
     summary_format = check_outputs(input_path, results, errors, summary)
+    store, who = (open_store(db), recorder(by)) if record else (None, None)
     collector = CaseloadCollector() if summary else None
     show = sys.stderr.isatty()
     bar_or_nothing = click.progressbar(length=0, label="Assessing", file=sys.stderr, show_pos=True) if show else nullcontext()
@@ -256,7 +297,8 @@ def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: in
     with StopFlag() as stop, bar_or_nothing as bar:
         try:
             counts = run_batch(input_path, results, errors, jobs=jobs, resume=resume, rulesets_dir=rulesets_dir,
-                               convention=start_convention, detail=detail, on_row=(lambda n: bar.update(n)) if show else None,
+                               convention=start_convention, detail=detail,
+                               record=(lambda found: store.record(found, who)) if store else None, on_row=(lambda n: bar.update(n)) if show else None,
                                on_result=collector.add if collector else None, stop=stop)
         except Interrupted as stopped:
             click.echo(f"mappa: interrupted ({stopped}); {results} is valid up to there: rerun with --resume", err=True)
@@ -288,6 +330,130 @@ def expand_command(results: Path, output: Path, errors: Path | None, rulesets_di
     click.echo(f"expanded {expanded} lines; {failed} could not be expanded")
     if failed:
         sys.exit(1)
+
+
+@main.command("override")
+@click.argument("case_id")
+@click.option("--outcome", required=True, help="The outcome decided, e.g. recommended_level or category.")
+@click.option("--value", required=True, help="The value decided (a number, true/false, none or text).")
+@click.option("--reason", required=True, help="Why: a professional decision is kept with its reason.")
+@click.option("--by", "by", required=True, help="Who decided (name or role).")
+@DB_OPTION
+@reports_errors
+def override_command(case_id: str, outcome: str, value: str, reason: str, by: str, db: str | None) -> None:
+    """Record a professional decision on an outcome of a case's latest recorded assessment (it may
+    differ from the recommendation or confirm it)."""
+    from mappa_rules.plain import show
+    from mappa_rules.wording import outcome_label
+
+    decided = {"none": None, "null": None, "true": True, "false": False}.get(value.strip().lower(), value.strip())
+    if isinstance(decided, str):
+        try:
+            decided = int(decided)
+        except ValueError:
+            pass
+    number, latest = open_store(db).override(case_id, outcome, decided, reason, by)
+    result = json.loads(latest["result"])
+    recommended = result.get("outcomes", {}).get(outcome, (result.get("answers", {}).get(outcome) or {}).get("value"))
+    agrees = "confirms the recommendation" if decided == recommended else "differs from the recommendation"
+    click.echo(f"recorded as record {number}: {outcome_label(outcome)} {show(decided)} for case {case_id} "
+               f"({agrees}, {show(recommended)}, in record {latest['seq']})")
+
+
+@main.group("log")
+def log_group() -> None:
+    """The decision record: list, show, export, verify and purge what was recorded."""
+
+
+@log_group.command("list")
+@click.option("--case", "case_id", default=None, help="Only this case's records.")
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only records made on or after this day (UTC).")
+@click.option("--overridden", is_flag=True, help="Only assessments with a professional decision on them.")
+@DB_OPTION
+@reports_errors
+def log_list_command(case_id: str | None, since: str | None, overridden: bool, db: str | None) -> None:
+    """List recorded assessments, decisions and purges, oldest first."""
+    from mappa_rules.recorded import listing_lines
+
+    store = open_store(db)
+    rows = store.listing(case_id, _day("--since", since) if since else None, overridden)
+    decided = {r["seq"] for r in store.listing(overridden=True)}
+    for line in listing_lines(rows, decided):
+        click.echo(line)
+
+
+@log_group.command("show")
+@click.argument("number", type=int)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("--audience", type=click.Choice(list(AUDIENCES)), default="practitioner", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@DB_OPTION
+@RULESETS_OPTION
+@reports_errors
+def log_show_command(number: int, fmt: str, audience: str, output: Path | None, db: str | None, rulesets_dir: Path | None) -> None:
+    """A recorded assessment's report as it was, with the professional decisions on it."""
+    from mappa_rules.recorded import decision_view, result_of
+
+    store = open_store(db)
+    record = store.get(number)
+    result = result_of(record, load_library(rulesets_dir))
+    view = decision_view(record, store.decisions_on(number), result)
+    if fmt == "json":
+        write(json.dumps({"marking": MARKING, "record": view, "result": result}, indent=2, sort_keys=True, ensure_ascii=False) + "\n", output)
+    else:
+        write(render(result, fmt, audience, record=view), output)
+
+
+@log_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@DB_OPTION
+@reports_errors
+def log_export_command(fmt: str, output: Path, db: str | None) -> None:
+    """Every record, for analysis: JSON Lines or CSV, each row marked OFFICIAL-SENSITIVE."""
+    from mappa_rules.recorded import write_export
+
+    store = open_store(db)
+    temporary = output.with_name(f".{output.name}.tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as out:
+        count = write_export(store, fmt, out)
+    temporary.replace(output)
+    click.echo(f"exported {count} records to {output}")
+
+
+@log_group.command("verify")
+@DB_OPTION
+@reports_errors
+def log_verify_command(db: str | None) -> None:
+    """Walk the hash chain: name the first record that was edited, removed or reordered."""
+    verdict = open_store(db).verify()
+    if not verdict.valid:
+        click.echo(f"mappa: the decision record does not verify: record {verdict.first_bad}: {verdict.why} "
+                   f"({verdict.checked} records before it verified)", err=True)
+        sys.exit(1)
+    click.echo(f"the decision record verifies: {verdict.checked} records; the chain's last hash is {verdict.head} "
+               "(note it: a later verify that ends in the same hash shows nothing before it changed)")
+
+
+@log_group.command("purge")
+@click.option("--before", required=True, metavar="YYYY-MM-DD", help="Remove records made before this day (UTC).")
+@click.option("--by", "by", required=True, help="Who signs the purge off.")
+@click.option("--reason", required=True, help="The retention rule it applies.")
+@DB_OPTION
+@reports_errors
+def log_purge_command(before: str, by: str, reason: str, db: str | None) -> None:
+    """Remove records past their retention date, leaving a signed-off checkpoint so the chain still verifies."""
+    removed = open_store(db).purge(_day("--before", before), by, reason)
+    click.echo(f"removed {removed} records made before {before}" + ("; a checkpoint records it" if removed else ""))
+
+
+def _day(option: str, text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise OptionError(f"{option} {excerpt(text, 40)}: not a date (YYYY-MM-DD)") from None
 
 
 @main.command("lint")

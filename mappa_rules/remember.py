@@ -34,29 +34,30 @@ class Remembered:
         self.budget = budget_bytes
         self.size = 0
         self.hits = 0
-        self._lines: OrderedDict[str | bytes, tuple[str, bytes, bytes]] = OrderedDict()
+        self._lines: OrderedDict[str | bytes, tuple[str, bytes, bytes, Any, int]] = OrderedDict()
 
-    def line(self, key: str | bytes | None, case_id: Any) -> tuple[str, bytes] | None:
-        """(status, UTF-8 line) of an earlier row with this key, with this row's id; None if there is none."""
+    def line(self, key: str | bytes | None, case_id: Any) -> tuple[str, bytes, Any] | None:
+        """(status, UTF-8 line, its record meta) of an earlier row with this key, with this row's id; None if
+        there is none."""
         kept = self._lines.get(key) if key is not None else None
         if kept is None:
             return None
         self._lines.move_to_end(key)  # type: ignore[arg-type]
         self.hits += 1
-        status, head, tail = kept
+        status, head, tail, meta, _ = kept
         shown = case_id if isinstance(case_id, str) or case_id is None else str(case_id)
-        return status, head + json.dumps(shown, ensure_ascii=False).encode("utf-8") + tail
+        return status, head + json.dumps(shown, ensure_ascii=False).encode("utf-8") + tail, meta and (shown, *meta[1:])
 
-    def keep(self, key: str | bytes | None, status: str, parts: Parts | None) -> None:
+    def keep(self, key: str | bytes | None, status: str, parts: Parts | None, meta: Any = None) -> None:
         """Keep a result line's parts under its row's key (nothing for an error or an unkeyable row); the
     budget counts their bytes as held (UTF-8, so a line with a curly quote is not held at 2 bytes a character)."""
         if key is None or parts is None or key in self._lines:
             return
-        self._lines[key] = (status, *parts)
-        self.size += len(parts[0]) + len(parts[1]) + len(key)
+        size = len(parts[0]) + len(parts[1]) + len(key) + (len(meta[4]) if meta else 0)
+        self._lines[key] = (status, *parts, meta, size)
+        self.size += size
         while self.size > self.budget and self._lines:
-            old_key, (_, head, tail) = self._lines.popitem(last=False)
-            self.size -= len(head) + len(tail) + len(old_key)
+            self.size -= self._lines.popitem(last=False)[1][-1]
 
 
 def row_key(document: Any, is_record: bool) -> tuple[str | None, Any]:

@@ -152,16 +152,17 @@ def glossary(book: Rulebook) -> Glossary:
 
 
 def render(result: dict[str, Any], fmt: str, audience: str = "practitioner",
-           generated_at: dt.datetime | None = None, words: Glossary | None = None) -> str:
+           generated_at: dt.datetime | None = None, words: Glossary | None = None, record: dict[str, Any] | None = None) -> str:
     """One assessment as `json` (stable, sorted keys), `text`, `md` or `html`, for an audience.
 
-    `words` (from `glossary(book)`) lets the report quote each clause and name each fact by its label.
+    `words` (from `glossary(book)`) lets the report quote each clause and name each fact by its label;
+    `record` (from `recorded.decision_view`) adds when it was recorded and the professional decisions on it.
     """
     if fmt == "json":
         return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     case = result["case_id"] or "(no case reference)"
     return _render("assess.j2", fmt, r=result, audience=audience, title=f"MAPPA assessment: case {case}",
-                   generated_at=_stamp(generated_at), words=words or Glossary(), reference=f"Case {case}")
+                   generated_at=_stamp(generated_at), words=words or Glossary(), reference=f"Case {case}", rec=record)
 
 
 def render_caseload(results: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]], fmt: str,

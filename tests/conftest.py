@@ -70,3 +70,30 @@ def process(book: Rulebook) -> Callable[..., dict]:
         return assess(case_from_data(data, book, "test"), book, convention)
 
     return _process
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server from Debian's package for the whole run (tests/postgres.py). Without one the
+    PostgreSQL tests are skipped, saying so; under CI (CI=true) they fail, since .ci/run installs it."""
+    import os
+
+    from postgres import Server, binaries
+
+    found = binaries()
+    if found is None:
+        message = "PostgreSQL is not installed (apt-get install postgresql): the PostgreSQL half of the decision-record tests"
+        if os.environ.get("CI"):
+            pytest.fail(message + " must run under CI")
+        pytest.skip(message + " is skipped")
+    server = Server(found)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path: Path) -> str:
+    """A fresh, empty decision-record database: a SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'decisions.sqlite3'}"
+    return request.getfixturevalue("postgres_server").new_database()

@@ -142,7 +142,7 @@ def test_a_small_budget_forgets_the_oldest_lines_and_stays_within_it() -> None:
     for number in range(10):
         kept.keep(f"key{number}", "decided", (b"{" + b"x" * 20, b"}\n"))
     assert 0 < kept.size <= 100
-    assert kept.line("key0", "A") is None and kept.line("key9", "Zoë") == ("decided", b"{" + b"x" * 20 + '"Zoë"}\n'.encode())
+    assert kept.line("key0", "A") is None and kept.line("key9", "Zoë") == ("decided", b"{" + b"x" * 20 + '"Zoë"}\n'.encode(), None)
 
 
 def test_compact_results_can_only_be_resumed_as_compact(caseload: Path, tmp_path: Path) -> None:

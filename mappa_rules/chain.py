@@ -1,0 +1,79 @@
+"""What a decision record is and how the chain is hashed: no database here (`record.py` stores them),
+so that batch workers can prepare records without loading a database driver."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = "0" * 64
+HASHED = ("seq", "type", "case_id", "case_kind", "area", "as_of", "facts", "result", "status", "ruleset_name",
+          "ruleset_version", "ruleset_sha256", "tool_version", "recorded_by", "recorded_at", "outcome", "value", "reason",
+          "refers_to", "source_key", "previous_hash")  # every field of a record but its own hash
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What an assessment record keeps besides who and when: the case, its facts and the result as written."""
+
+    case_id: str | None
+    case_kind: str
+    area: str | None
+    as_of: str | None
+    facts: str  # canonical JSON of the facts the case gave
+    result: str  # the JSON result (a full or compact line, as written)
+    status: str
+    ruleset: dict[str, Any]
+    source_key: str | None = None
+
+    @classmethod
+    def of(cls, result: dict[str, Any], line: str | None = None, source_key: str | None = None) -> "Assessment":
+        """From a result object (and the line it was written as, when it was)."""
+        return cls.from_meta(meta_of(result), line.rstrip("\n") if line is not None else canonical(result), source_key)
+
+    @classmethod
+    def from_meta(cls, meta: "Meta", line: str, source_key: str | None = None) -> "Assessment":
+        """From what `meta_of` kept of a result and the line it was written as."""
+        case_id, kind, area, as_of, facts, status, (name, version, sha256) = meta
+        return cls(case_id, kind, area, as_of, facts, line.rstrip("\n"), status,
+                   {"name": name, "version": version, "sha256": sha256}, source_key)
+
+
+Meta = tuple  # (case_id, kind, area, as_of, facts as canonical JSON, status, (ruleset name, version, sha256))
+
+
+def meta_of(result: dict[str, Any]) -> Meta:
+    """What a record keeps of a result besides the result itself (cheap to carry between processes)."""
+    ruleset = result["ruleset"]
+    return (result["case_id"], result["kind"], result["area"], result["as_of"], canonical(result["supplied"]), result["status"],
+            (ruleset["name"], ruleset["version"], ruleset["sha256"]))
+
+
+def canonical(value: Any) -> str:
+    """JSON with sorted keys and no spaces: the same value always gives the same text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_RESULT = HASHED.index("result")
+
+
+def record_hash(previous: str, row: dict[str, Any] | tuple[Any, ...]) -> str:
+    """sha256 of the previous record's hash followed by this record's canonical JSON: every field but its
+    hash, as a JSON array in the order of HASHED (a mapping, or a tuple already in that order), where
+    the result, itself a JSON text with sorted keys, stands as that JSON (not quoted as a string)."""
+    values = row if isinstance(row, tuple) else tuple(row.get(name) for name in HASHED)
+    result = values[_RESULT]
+    before = json.dumps(values[:_RESULT], separators=(",", ":"), ensure_ascii=False)[1:-1]
+    after = json.dumps(values[_RESULT + 1:], separators=(",", ":"), ensure_ascii=False)[1:-1]
+    text = f"[{before},{result if result is not None else 'null'},{after}]"
+    return hashlib.sha256((previous + text).encode("utf-8")).hexdigest()
+
+
+def now() -> str:
+    """The time of recording: UTC, ISO 8601, microseconds."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+

@@ -1,0 +1,320 @@
+"""The decision record: every recommendation and professional decision kept, tamper-evident, in a database.
+
+One table of records in a hash chain: record n stores sha256(record n-1's hash + the canonical JSON
+of record n), so an edited, deleted or reordered record breaks the chain from there (`verify`). A
+record is an assessment (the case's facts and the result as written), a professional decision on
+one of its outcomes (`override`, with a required reason), or a checkpoint left by a retention purge,
+which says up to which record the chain was removed and that record's hash, so what remains still
+verifies. Writers append under a lock on the chain's head row (SQLite's write lock, a row lock in
+PostgreSQL), so two processes recording at once keep one chain. SQLAlchemy Core, SQLite by default,
+PostgreSQL by URL; the schema is made and upgraded by Alembic (`migrations/`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlalchemy as sa
+
+from mappa_rules import MARKING, __version__
+from mappa_rules.chain import GENESIS, HASHED, Assessment, canonical, now, record_hash
+from mappa_rules.errors import MappaError, OptionError
+
+metadata = sa.MetaData()
+records = sa.Table(
+    "records", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("case_id", sa.String(64), index=True),
+    sa.Column("case_kind", sa.String(32)),
+    sa.Column("area", sa.String(64)),
+    sa.Column("as_of", sa.String(10)),
+    sa.Column("facts", sa.Text),
+    sa.Column("result", sa.Text),
+    sa.Column("status", sa.String(16)),
+    sa.Column("ruleset_name", sa.String(64)),
+    sa.Column("ruleset_version", sa.String(64)),
+    sa.Column("ruleset_sha256", sa.String(64)),
+    sa.Column("tool_version", sa.String(32), nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False, index=True),
+    sa.Column("outcome", sa.String(64)),
+    sa.Column("value", sa.Text),
+    sa.Column("reason", sa.Text),
+    sa.Column("refers_to", sa.Integer, index=True),
+    sa.Column("source_key", sa.String(200), unique=True),
+    sa.Column("previous_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+head = sa.Table(
+    "chain_head", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("writes", sa.Integer, nullable=False),
+)
+assert tuple(c.name for c in records.columns if c.name != "hash") == HASHED, "the chain hashes every field but the hash"
+
+
+# --- where the record is ----------------------------------------------------------------------
+
+def default_db_path() -> Path:
+    """The per-user default: $XDG_DATA_HOME/mappa-rules/decisions.sqlite3 (~/.local/share when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "mappa-rules" / "decisions.sqlite3"
+
+
+def database_url(given: str | None) -> str:
+    """`--db` or $MAPPA_DB: a SQLAlchemy URL (sqlite:///…, postgresql+psycopg://…) or a file path (SQLite)."""
+    chosen = given or os.environ.get("MAPPA_DB") or str(default_db_path())
+    if "://" in chosen:
+        return chosen
+    path = Path(chosen).expanduser().resolve()
+    if not path.parent.is_dir():
+        if given or os.environ.get("MAPPA_DB"):
+            raise OptionError(f"--db {chosen}: its folder {path.parent} does not exist")
+        path.parent.mkdir(parents=True, mode=0o700)
+    return f"sqlite:///{path}"
+
+
+class Store:
+    """The decision record in one database; see the module docstring."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self.engine = sa.create_engine(url, **_engine_options(url))
+            self.dialect = self.engine.dialect.name
+            with self._migrating():
+                _upgrade(self.engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise MappaError(f"decision record {sa.engine.make_url(url).render_as_string(hide_password=True)}: "
+                             f"{_short(exc)}") from None
+        except ImportError as exc:
+            raise OptionError(f"decision record {url.split(':')[0]}: its database driver is not installed ({exc.name})") from None
+
+    @contextmanager
+    def _migrating(self) -> Iterator[None]:
+        """One process at a time makes or upgrades the schema (a file lock beside a SQLite file; in
+        PostgreSQL the migration holds an advisory lock, see migrations/env.py)."""
+        database = self.engine.url.database if self.dialect == "sqlite" else None
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(database + ".migrating", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- writing ----------------------------------------------------------------------------------
+    def record(self, assessments: Iterable[Assessment], by: str) -> list[int]:
+        """Append assessments in one transaction; one whose source key is already recorded is skipped
+        (a resumed batch). The new records' numbers."""
+        items = list(assessments)
+        if not items:
+            return []
+        with self._appending() as append:
+            keys = [a.source_key for a in items if a.source_key]
+            known = set()
+            for start in range(0, len(keys), 500):
+                known.update(append.conn.scalars(sa.select(records.c.source_key).where(records.c.source_key.in_(keys[start:start + 500]))))
+            at = now()
+            for a in items:
+                if a.source_key and a.source_key in known:
+                    continue
+                append.add({"type": "assessment", "case_id": a.case_id, "case_kind": a.case_kind, "area": a.area,
+                            "as_of": a.as_of, "facts": a.facts, "result": a.result, "status": a.status,
+                            "ruleset_name": a.ruleset["name"], "ruleset_version": a.ruleset["version"],
+                            "ruleset_sha256": a.ruleset["sha256"], "recorded_by": by, "recorded_at": at,
+                            "source_key": a.source_key})
+            return append.numbers
+
+    def override(self, case_id: str, outcome: str, value: Any, reason: str, by: str) -> tuple[int, dict[str, Any]]:
+        """Record a professional decision on one outcome of the latest assessment of a case: (its
+        number, the assessment record it refers to)."""
+        if not reason or not reason.strip():
+            raise OptionError("--reason: a professional decision needs its reason")
+        if not by or not by.strip():
+            raise OptionError("--by: say who decided")
+        with self._appending() as append:
+            latest = append.conn.execute(sa.select(records).where(records.c.type == "assessment", records.c.case_id == case_id)
+                                         .order_by(records.c.seq.desc()).limit(1)).mappings().first()
+            if latest is None:
+                raise OptionError(f"case {case_id}: no recorded assessment to decide on (record one with --record)")
+            result = json.loads(latest["result"])
+            outcomes = set(result.get("outcomes", {})) | set(result.get("answers", {}))
+            if outcome not in outcomes:
+                raise OptionError(f"--outcome {outcome}: not an outcome of record {latest['seq']} "
+                                  f"(its outcomes: {', '.join(sorted(outcomes))})")
+            append.add({"type": "override", "case_id": case_id, "case_kind": latest["case_kind"], "area": latest["area"],
+                        "as_of": latest["as_of"], "outcome": outcome, "value": canonical(value), "reason": reason.strip(),
+                        "refers_to": latest["seq"], "recorded_by": by.strip(), "recorded_at": now(),
+                        "ruleset_name": latest["ruleset_name"], "ruleset_version": latest["ruleset_version"],
+                        "ruleset_sha256": latest["ruleset_sha256"]})
+            return append.numbers[0], dict(latest)
+
+    def purge(self, before: dt.date, by: str, reason: str) -> int:
+        """Remove every record made before a date, leaving a checkpoint that names the last one removed
+        and its hash (signed off by `by`, with `reason`). How many were removed."""
+        if not reason or not reason.strip() or not by or not by.strip():
+            raise OptionError("--by and --reason: a purge is signed off by someone, with the retention rule it applies")
+        with self._appending() as append:
+            cut = before.isoformat()
+            last = append.conn.execute(sa.select(records.c.seq, records.c.hash).where(records.c.recorded_at < cut)
+                                       .order_by(records.c.seq.desc()).limit(1)).first()
+            if last is None:
+                return 0
+            removed = append.conn.execute(sa.delete(records).where(records.c.seq <= last.seq)).rowcount
+            append.add({"type": "checkpoint", "value": canonical({"removed_through": last.seq, "last_removed_hash": last.hash,
+                                                                   "removed": removed, "before": cut}),
+                        "reason": reason.strip(), "recorded_by": by.strip(), "recorded_at": now()})
+            return removed
+
+    @contextmanager
+    def _appending(self) -> Iterator["_Append"]:
+        with self.engine.begin() as conn:
+            # a write first: it takes SQLite's write lock, or PostgreSQL's lock on the head row, until commit
+            conn.execute(sa.update(head).where(head.c.id == 1).values(writes=head.c.writes + 1))
+            seq, last = conn.execute(sa.select(head.c.seq, head.c.hash).where(head.c.id == 1)).one()
+            append = _Append(conn, seq, last)
+            yield append
+            append.flush()
+            conn.execute(sa.update(head).where(head.c.id == 1).values(seq=append.seq, hash=append.last))
+
+    # --- reading ----------------------------------------------------------------------------------
+    def get(self, seq: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(records).where(records.c.seq == seq)).mappings().first()
+        if row is None:
+            raise OptionError(f"record {seq}: there is no such record")
+        return dict(row)
+
+    def decisions_on(self, seq: int) -> list[dict[str, Any]]:
+        """The professional decisions recorded on an assessment, oldest first."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(records).where(records.c.type == "override", records.c.refers_to == seq)
+                                                  .order_by(records.c.seq)).mappings()]
+
+    def listing(self, case_id: str | None = None, since: dt.date | None = None, overridden: bool = False) -> list[dict[str, Any]]:
+        """Records, oldest first, without their result text; `overridden`: assessments with a decision on them."""
+        columns = [c for c in records.columns if c.name not in ("result", "facts")]
+        query = sa.select(*columns).order_by(records.c.seq)
+        if case_id is not None:
+            query = query.where(records.c.case_id == case_id)
+        if since is not None:
+            query = query.where(records.c.recorded_at >= since.isoformat())
+        if overridden:
+            decided = sa.select(records.c.refers_to).where(records.c.type == "override")
+            query = query.where(records.c.type == "assessment", records.c.seq.in_(decided))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def rows(self, upto: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every record (up to number `upto`), oldest first, streamed."""
+        query = sa.select(records).order_by(records.c.seq)
+        if upto is not None:
+            query = query.where(records.c.seq <= upto)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=2000).execute(query)
+            for row in result.mappings():
+                yield dict(row)
+
+    def verify(self) -> "Verdict":
+        """Walk the chain; the first record that does not match, if any."""
+        with self.engine.connect() as conn:
+            seq, last = conn.execute(sa.select(head.c.seq, head.c.hash).where(head.c.id == 1)).one()
+            marks = [json.loads(v) for v in conn.scalars(sa.select(records.c.value).where(records.c.type == "checkpoint"))]
+        start = max(marks, key=lambda m: m["removed_through"], default={"removed_through": 0, "last_removed_hash": GENESIS})
+        expected_seq, previous, count = start["removed_through"] + 1, start["last_removed_hash"], 0
+        for row in self.rows(upto=seq):  # records appended while it walks are the next walk's
+            if row["seq"] != expected_seq:
+                missing = f"records {expected_seq} to {row['seq'] - 1} are missing" if row["seq"] > expected_seq else "out of order"
+                return Verdict(False, count, row["seq"], f"{missing}: deleted without a retention checkpoint, or reordered")
+            if row["previous_hash"] != previous:
+                return Verdict(False, count, row["seq"], "its previous-hash is not the hash of the record before it (a record before it was changed, removed or reordered)")
+            if record_hash(previous, row) != row["hash"]:
+                return Verdict(False, count, row["seq"], "its contents do not match its hash: it was edited after it was recorded")
+            previous, expected_seq, count = row["hash"], row["seq"] + 1, count + 1
+        if expected_seq - 1 != seq or previous != last:
+            return Verdict(False, count, expected_seq, f"the chain ends at record {expected_seq - 1}, but {seq} records were written "
+                                                       "(records at the end were removed)")
+        return Verdict(True, count, None, "", last)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of walking the chain: whether it holds, how many records were checked, the first that failed and why."""
+
+    valid: bool
+    checked: int
+    first_bad: int | None
+    why: str
+    head: str = ""
+
+
+class _Append:
+    """Records added in one transaction, each chained to the one before, inserted in batches through
+    the driver (a record is a tuple in the order of HASHED, then its hash)."""
+
+    def __init__(self, conn: sa.Connection, seq: int, last: str) -> None:
+        self.conn, self.seq, self.last = conn, seq, last
+        self.numbers: list[int] = []
+        self._rows: list[tuple[Any, ...]] = []
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        self._insert = f"INSERT INTO records ({', '.join(HASHED)}, hash) VALUES ({', '.join([mark] * (len(HASHED) + 1))})"
+
+    def add(self, fields: dict[str, Any]) -> None:
+        self.seq += 1
+        fields.update(seq=self.seq, previous_hash=self.last, tool_version=__version__)
+        values = tuple(fields.get(name) for name in HASHED)
+        self.last = record_hash(self.last, values)
+        self._rows.append((*values, self.last))
+        self.numbers.append(self.seq)
+        if len(self._rows) >= 1000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._rows:
+            self.conn.exec_driver_sql(self._insert, self._rows)
+            self._rows = []
+
+
+def export_rows(store: Store) -> Iterator[dict[str, Any]]:
+    """Every record as exported: its fields and the protective marking."""
+    for row in store.rows():
+        yield {"marking": MARKING, **row}
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 60}}
+    return {"pool_pre_ping": True}
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _upgrade(engine: sa.Engine) -> None:
+    """Make or upgrade the schema to the newest migration (Alembic)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")

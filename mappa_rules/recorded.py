@@ -1,0 +1,91 @@
+"""The decision record as people read it: a record's report as it was, with the decisions on it,
+listings and exports (the store itself is `record.py`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterator, TextIO
+
+from mappa_rules import MARKING
+from mappa_rules.compact import COMPACT, expand
+from mappa_rules.errors import OptionError
+from mappa_rules.loader import Library
+from mappa_rules.plain import show
+from mappa_rules.record import Store, export_rows
+from mappa_rules.wording import outcome_label
+
+EXPORT_COLUMNS = ("marking", "seq", "type", "case_id", "case_kind", "area", "as_of", "status", "outcome", "value", "reason",
+                  "refers_to", "ruleset_name", "ruleset_version", "ruleset_sha256", "tool_version", "recorded_by",
+                  "recorded_at", "source_key", "previous_hash", "hash", "facts", "result")
+
+
+def result_of(record: dict[str, Any], library: Library) -> dict[str, Any]:
+    """The full result an assessment record holds: as written, or expanded from its compact line."""
+    if record["type"] != "assessment":
+        raise OptionError(f"record {record['seq']} is a {record['type']}, not an assessment: show the record it refers to "
+                          f"({record['refers_to']})" if record["refers_to"] else f"record {record['seq']} is a {record['type']}")
+    result = json.loads(record["result"])
+    if result.get("detail") == COMPACT:
+        result = expand(result, library, f"record {record['seq']}")
+    return result
+
+
+def decision_view(record: dict[str, Any], decisions: list[dict[str, Any]], result: dict[str, Any]) -> dict[str, Any]:
+    """What a report shows of a record: when and by whom it was made, its hash, and each professional
+    decision on it beside the recommendation, the latest for each outcome marked."""
+    latest = {d["outcome"]: d["seq"] for d in decisions}
+    shown = []
+    for d in decisions:
+        decided = json.loads(d["value"])
+        recommended = result.get("outcomes", {}).get(d["outcome"], (result.get("answers", {}).get(d["outcome"]) or {}).get("value"))
+        shown.append({"seq": d["seq"], "outcome": d["outcome"], "label": outcome_label(d["outcome"]),
+                      "recommended": recommended, "decided": decided, "agrees": decided == recommended,
+                      "reason": d["reason"], "by": d["recorded_by"], "at": d["recorded_at"], "latest": latest[d["outcome"]] == d["seq"],
+                      "words": f"{show(recommended)} recommended; {show(decided)} decided"
+                               f"{' (agrees)' if decided == recommended else ' (differs)'} by {d['recorded_by']} on "
+                               f"{d['recorded_at'][:10]}: {d['reason']}"})
+    return {"seq": record["seq"], "recorded_at": record["recorded_at"], "recorded_by": record["recorded_by"],
+            "hash": record["hash"], "ruleset_version": record["ruleset_version"], "decisions": shown}
+
+
+def listing_lines(rows: list[dict[str, Any]], decided: set[int]) -> Iterator[str]:
+    """A listing as text: one line a record, in plain words."""
+    yield MARKING
+    if not rows:
+        yield "No records."
+        return
+    yield f"{'record':>7}  {'recorded (UTC)':<19}  {'what':<10}  {'case':<20}  detail"
+    for row in rows:
+        what = {"assessment": "assessed", "override": "decided", "checkpoint": "purged"}[row["type"]]
+        if row["type"] == "assessment":
+            detail = f"{show(row['case_kind'])}, {row['status']}" + (", with a professional decision" if row["seq"] in decided else "")
+        elif row["type"] == "override":
+            detail = f"{outcome_label(row['outcome'])}: {show(json.loads(row['value']))} (on record {row['refers_to']})"
+        else:
+            mark = json.loads(row["value"])
+            detail = f"{mark['removed']} records before {mark['before']} removed: {row['reason']}"
+        yield f"{row['seq']:>7}  {row['recorded_at'][:19].replace('T', ' '):<19}  {what:<10}  {(row['case_id'] or '-')[:20]:<20}  {detail}"
+
+
+def write_export(store: Store, fmt: str, out: TextIO) -> int:
+    """Every record as JSON Lines or CSV, each carrying the protective marking; how many."""
+    count = 0
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="raise") if fmt == "csv" else None
+    if writer:
+        writer.writeheader()
+    for row in export_rows(store):
+        if writer:
+            writer.writerow(row)
+        else:
+            out.write(json.dumps(row, sort_keys=True, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def export_text(store: Store, fmt: str) -> str:
+    """An export as one text (for small records and tests)."""
+    buffer = io.StringIO()
+    write_export(store, fmt, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,212 @@
+"""The decision record: every assessment and professional decision kept, tamper-evident, on SQLite and on
+PostgreSQL alike (each test runs on both)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from mappa_rules import record as record_module
+from mappa_rules.chain import Assessment
+from mappa_rules.cli import main
+from mappa_rules.record import Store
+
+from support import EXAMPLES, MAPPA, generated_caseload
+
+CASE = EXAMPLES / "cat2-violent-12-months.yaml"  # case EX-CAT2-12M, recommended level 2
+
+
+def mappa(*args: str) -> tuple[int, str]:
+    result = CliRunner(mix_stderr=False).invoke(main, list(args)) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def sql(url: str, statement: str) -> None:
+    """Change the database behind the tool's back, as someone with direct access could."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
+@pytest.fixture()
+def recorded(database: str) -> str:
+    """A database holding three assessments of two cases and one professional decision."""
+    for path in (CASE, EXAMPLES / "cat1-registered-sex-offender.yaml", CASE):
+        code, out = mappa("assess", str(path), "--record", "--by", "OM Smith", "--db", database, "--format", "json")
+        assert code == 0, out
+    code, out = mappa("override", "EX-CAT2-12M", "--outcome", "recommended_level", "--value", "3", "--reason",
+                      "Panel: escalating behaviour since the assessment", "--by", "MAPPA co-ordinator", "--db", database)
+    assert code == 0 and "recorded as record 4" in out and "differs from the recommendation" in out, out
+    return database
+
+
+def test_records_keep_the_case_the_result_who_and_when(recorded: str) -> None:
+    store = Store(recorded)
+    first = store.get(1)
+    single = json.loads(CliRunner().invoke(main, ["assess", str(CASE), "--format", "json"]).output)
+    assert json.loads(first["result"]) == single
+    assert json.loads(first["facts"]) == single["supplied"] and first["case_id"] == "EX-CAT2-12M"
+    assert (first["recorded_by"], first["ruleset_sha256"], first["status"]) == ("OM Smith", single["ruleset"]["sha256"], "decided")
+    assert first["recorded_at"].endswith("Z") and first["tool_version"]
+    decision = store.get(4)
+    assert (decision["type"], decision["refers_to"], json.loads(decision["value"])) == ("override", 3, 3)  # the latest assessment
+    assert store.verify().valid and store.verify().checked == 4
+
+
+def test_a_decision_needs_a_reason_a_known_outcome_and_a_recorded_case(recorded: str) -> None:
+    for args, said in [(["--reason", " "], "needs its reason"), (["--outcome", "levle"], "not an outcome of record 3"),
+                       (["--case", "NOPE"], "no recorded assessment")]:
+        options = {"--outcome": "recommended_level", "--reason": "why", "--case": "EX-CAT2-12M"}
+        options.update(dict(zip(args[::2], args[1::2])))
+        code, out = mappa("override", options["--case"], "--outcome", options["--outcome"], "--value", "2",
+                          "--reason", options["--reason"], "--by", "X", "--db", recorded)
+        assert code == 2 and said in out, out
+    assert Store(recorded).verify().checked == 4  # nothing recorded
+
+
+def test_the_report_shows_the_latest_decision_beside_the_recommendation(recorded: str) -> None:
+    code, text = mappa("log", "show", "3", "--db", recorded)
+    assert code == 0 and "OFFICIAL-SENSITIVE" in text
+    assert "Recommended level: 2 recommended; 3 decided (differs) by MAPPA co-ordinator" in " ".join(text.split())
+    assert "record 3," in text
+    code, out = mappa("log", "show", "3", "--db", recorded, "--format", "json")
+    shown = json.loads(out)
+    assert shown["marking"] == "OFFICIAL-SENSITIVE" and shown["record"]["decisions"][0]["decided"] == 3
+    code, html = mappa("log", "show", "3", "--db", recorded, "--format", "html")
+    assert code == 0 and "escalating behaviour since the assessment" in html
+
+
+def test_listing_filters_by_case_day_and_decision(recorded: str) -> None:
+    code, out = mappa("log", "list", "--db", recorded)
+    assert code == 0 and out.startswith("OFFICIAL-SENSITIVE") and len(out.splitlines()) == 6
+    code, out = mappa("log", "list", "--db", recorded, "--case", "EX-CAT2-12M", "--overridden")
+    rows = out.splitlines()[2:]
+    assert len(rows) == 1 and rows[0].split()[0] == "3" and "with a professional decision" in rows[0]
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert mappa("log", "list", "--db", recorded, "--since", tomorrow)[1].splitlines()[-1] == "No records."
+
+
+def test_exports_carry_the_marking(recorded: str, tmp_path: Path) -> None:
+    assert mappa("log", "export", "--db", recorded, "--format", "jsonl", "-o", str(tmp_path / "r.jsonl"))[0] == 0
+    rows = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert [r["seq"] for r in rows] == [1, 2, 3, 4] and {r["marking"] for r in rows} == {"OFFICIAL-SENSITIVE"}
+    assert mappa("log", "export", "--db", recorded, "--format", "csv", "-o", str(tmp_path / "r.csv"))[0] == 0
+    table = list(csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text())))
+    assert len(table) == 4 and table[3]["reason"].startswith("Panel:") and table[0]["marking"] == "OFFICIAL-SENSITIVE"
+
+
+@pytest.mark.parametrize(("change", "first_bad", "why"), [
+    ("UPDATE records SET reason = 'Panel agreed' WHERE seq = 4", 4, "edited after it was recorded"),
+    ("UPDATE records SET result = REPLACE(result, '\"recommended_level\":2', '\"recommended_level\":1') WHERE seq = 1", 1, "edited"),
+    ("DELETE FROM records WHERE seq = 2", 3, "records 2 to 2 are missing"),
+    ("DELETE FROM records WHERE seq = 4", 4, "records at the end were removed"),
+    ("UPDATE records SET seq = CASE seq WHEN 2 THEN 102 ELSE seq END", 3, "missing"),
+])
+def test_verify_names_the_first_record_changed_behind_its_back(recorded: str, change: str, first_bad: int, why: str) -> None:
+    sql(recorded, change)
+    verdict = Store(recorded).verify()
+    assert not verdict.valid and verdict.first_bad == first_bad and why in verdict.why
+    code, out = mappa("log", "verify", "--db", recorded)
+    assert code == 1 and f"record {first_bad}" in out
+
+
+def test_a_purge_keeps_the_chain_verifiable_and_says_so(database: str, monkeypatch) -> None:
+    store = Store(database)
+    days = iter(["2025-01-10T09:00:00.000000Z", "2025-03-01T09:00:00.000000Z", "2026-06-01T09:00:00.000000Z"])
+    monkeypatch.setattr("mappa_rules.record.now", lambda: next(days))
+    for path in (CASE, CASE, CASE):
+        store.record([Assessment.of(json.loads(CliRunner().invoke(main, ["assess", str(path), "--format", "json"]).output))], "OM")
+    monkeypatch.setattr("mappa_rules.record.now", lambda: "2026-07-01T09:00:00.000000Z")
+    with pytest.raises(Exception, match="signed off"):
+        store.purge(dt.date(2026, 1, 1), "", "")
+    assert store.purge(dt.date(2026, 1, 1), "Data protection officer", "Retention: 1 year after the assessment") == 2
+    verdict = store.verify()
+    assert verdict.valid and verdict.checked == 2  # record 3 and the checkpoint
+    checkpoint = store.get(4)
+    assert checkpoint["type"] == "checkpoint" and json.loads(checkpoint["value"])["removed_through"] == 2
+    sql(database, "DELETE FROM records WHERE seq = 3")  # removing more without a checkpoint is caught
+    assert not Store(database).verify().valid
+
+
+def test_a_batch_records_every_result_once_in_few_transactions(database: str, tmp_path: Path) -> None:
+    caseload = generated_caseload(tmp_path, 600, seed=11)
+    code, out = mappa("batch", str(caseload), "-o", str(tmp_path / "r.jsonl"), "--record", "--by", "batch", "--db", database)
+    assert code == 0, out
+    lines = (tmp_path / "r.jsonl").read_text().splitlines()
+    store = Store(database)
+    rows = list(store.rows())
+    assert [r["result"] for r in rows] == lines and store.verify().valid
+    assert len({r["source_key"] for r in rows}) == len(rows)
+    assert len({r["recorded_at"] for r in rows}) <= 2  # one transaction per few thousand rows: one time each
+
+
+def test_a_compact_record_shows_as_the_full_report(database: str, tmp_path: Path) -> None:
+    (tmp_path / "one.jsonl").write_text(json.dumps(json.loads(json.dumps(__import__("yaml").safe_load(CASE.read_text()), default=str))) + "\n")
+    assert mappa("batch", str(tmp_path / "one.jsonl"), "-o", str(tmp_path / "r.jsonl"), "--record", "--db", database)[0] == 0
+    code, out = mappa("log", "show", "1", "--db", database, "--format", "json")
+    single = json.loads(CliRunner().invoke(main, ["assess", str(CASE), "--format", "json"]).output)
+    assert code == 0 and json.loads(out)["result"] == single
+
+
+def test_two_writers_at_once_lose_nothing_and_keep_one_chain(database: str, tmp_path: Path) -> None:
+    caseloads = [generated_caseload(tmp_path / name, 700, seed=seed) for name, seed in (("a", 1), ("b", 2))
+                 if (tmp_path / name).mkdir() is None]
+    Store(database).close()  # made before the writers start, as a team's database would be
+    writers = [subprocess.Popen([MAPPA, "batch", str(c), "-o", str(c.with_name("r.jsonl")), "--record", "--by", c.parent.name,
+                                 "--db", database, "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for c in caseloads]
+    assert all(w.wait(timeout=300) == 0 for w in writers), [w.stderr.read() for w in writers]
+    store = Store(database)
+    expected = sum(len(c.with_name("r.jsonl").read_text().splitlines()) for c in caseloads)
+    rows = list(store.rows())
+    assert len(rows) == expected and store.verify().valid
+    assert {r["recorded_by"] for r in rows} == {"a", "b"}
+
+
+def test_a_killed_recorded_batch_resumed_records_every_case_exactly_once(database: str, tmp_path: Path) -> None:
+    caseload = generated_caseload(tmp_path, 6000, seed=21)
+    out = tmp_path / "r.jsonl"
+    args = [MAPPA, "batch", str(caseload), "-o", str(out), "--record", "--by", "batch", "--db", database, "--jobs", "2"]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    progress = out.with_name("r.jsonl.progress.json")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (progress.is_file() and json.loads(progress.read_text() or "{}").get("rows_done", 0) >= 2000):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    recorded_before = len(list(Store(database).rows()))
+    assert 0 < recorded_before
+    resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    lines = out.read_text().splitlines()
+    rows = list(Store(database).rows())
+    assert sorted(json.loads(line)["case_id"] for line in lines) == sorted(r["case_id"] for r in rows)
+    assert len(rows) == len(lines) == len({r["case_id"] for r in rows}) and Store(database).verify().valid
+
+
+def test_the_schema_is_made_by_the_migrations_once(database: str) -> None:
+    Store(database).close()
+    Store(database).close()
+    engine = sa.create_engine(database)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("SELECT seq, hash FROM chain_head")).one() == (0, record_module.GENESIS)
+    engine.dispose()
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
+    code, out = mappa("log", "list", "--db", str(tmp_path / "no-such-folder" / "d.sqlite3"))
+    assert code == 2 and "does not exist" in out and "Traceback" not in out
+    code, out = mappa("log", "list", "--db", "postgresql+psycopg://nobody@/nothing?host=/nonexistent")
+    assert code == 1 and out.startswith("mappa: error: decision record") and len(out.strip().splitlines()) == 1
