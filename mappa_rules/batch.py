@@ -42,7 +42,7 @@ from mappa_rules.ruleset import FactSpec, Rulebook
 
 
 CHUNK = 200
-RECORD_EVERY = 2000  # rows recorded in one transaction, and counted done with them, when a run records
+RECORD_EVERY = 5000  # rows recorded in one transaction, and counted done with them, when a run records
 TOP_LEVEL_COLUMNS = ("case_id", "kind", "area", "as_of")
 
 
@@ -408,7 +408,7 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
                     _save(results, progress)
                 else:  # recorded first, then counted done, in the background: a stop in between records them again on resume
                     recorder.put([Assessment.from_meta(meta, line if isinstance(line, str) else line.decode("utf-8"),
-                                                       f"batch:{run_id}:{number}")
+                                                       f"batch:{run_id}:{number:010d}")
                                   for number, status, line, _, meta in batch if status != "invalid"], progress)
                 if stop.signum is not None:
                     if recorder is not None:
@@ -437,7 +437,7 @@ class _Recorder(threading.Thread):
     def __init__(self, record: Callable[[list[Assessment]], Any], save: Callable[[Progress], None]) -> None:
         super().__init__(name="mappa-recorder", daemon=True)
         self._record, self._save = record, save
-        self._queue: queue.Queue[tuple[list[Assessment], Progress] | None] = queue.Queue(maxsize=4)
+        self._queue: queue.Queue[tuple[list[Assessment], Progress] | None] = queue.Queue(maxsize=2)
         self._waiting: list[Assessment] = []
         self._last: Progress | None = None
         self.error: BaseException | None = None

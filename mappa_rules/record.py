@@ -92,8 +92,9 @@ class Store:
         try:
             self.engine = sa.create_engine(url, **_engine_options(url))
             self.dialect = self.engine.dialect.name
-            with self._migrating():
-                _upgrade(self.engine)
+            if _revision(self.engine) != HEAD:  # Alembic is loaded only when there is something to make or upgrade
+                with self._migrating():
+                    _upgrade(self.engine)
         except sa.exc.SQLAlchemyError as exc:
             raise MappaError(f"decision record {sa.engine.make_url(url).render_as_string(hide_password=True)}: "
                              f"{_short(exc)}") from None
@@ -123,19 +124,17 @@ class Store:
         if not items:
             return []
         with self._appending() as append:
-            keys = [a.source_key for a in items if a.source_key]
-            known = set()
-            for start in range(0, len(keys), 500):
-                known.update(append.conn.scalars(sa.select(records.c.source_key).where(records.c.source_key.in_(keys[start:start + 500]))))
+            keys = sorted(a.source_key for a in items if a.source_key)
+            known = set(append.conn.scalars(sa.select(records.c.source_key).where(  # one range scan of the unique index
+                records.c.source_key >= keys[0], records.c.source_key <= keys[-1]))) if keys else set()
             at = now()
             for a in items:
                 if a.source_key and a.source_key in known:
                     continue
-                append.add({"type": "assessment", "case_id": a.case_id, "case_kind": a.case_kind, "area": a.area,
-                            "as_of": a.as_of, "facts": a.facts, "result": a.result, "status": a.status,
-                            "ruleset_name": a.ruleset["name"], "ruleset_version": a.ruleset["version"],
-                            "ruleset_sha256": a.ruleset["sha256"], "recorded_by": by, "recorded_at": at,
-                            "source_key": a.source_key})
+                ruleset = a.ruleset
+                append.add_values(("assessment", a.case_id, a.case_kind, a.area, a.as_of, a.facts, a.result, a.status,
+                                   ruleset["name"], ruleset["version"], ruleset["sha256"], __version__, by, at,
+                                   None, None, None, None, a.source_key))
             return append.numbers
 
     def override(self, case_id: str, outcome: str, value: Any, reason: str, by: str) -> tuple[int, dict[str, Any]]:
@@ -273,11 +272,16 @@ class _Append:
         self._insert = f"INSERT INTO records ({', '.join(HASHED)}, hash) VALUES ({', '.join([mark] * (len(HASHED) + 1))})"
 
     def add(self, fields: dict[str, Any]) -> None:
+        """A record from its fields by name (any not given is null)."""
+        fields["tool_version"] = __version__
+        self.add_values(tuple(fields.get(name) for name in HASHED[1:-1]))
+
+    def add_values(self, values: tuple[Any, ...]) -> None:
+        """A record from its fields in the order of HASHED, less the first (seq) and the last (previous hash)."""
         self.seq += 1
-        fields.update(seq=self.seq, previous_hash=self.last, tool_version=__version__)
-        values = tuple(fields.get(name) for name in HASHED)
-        self.last = record_hash(self.last, values)
-        self._rows.append((*values, self.last))
+        row = (self.seq, *values, self.last)
+        self.last = record_hash(self.last, row)
+        self._rows.append((*row, self.last))
         self.numbers.append(self.seq)
         if len(self._rows) >= 1000:
             self.flush()
@@ -303,6 +307,18 @@ def _engine_options(url: str) -> dict[str, Any]:
 def _short(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+HEAD = "0001"  # the newest migration in migrations/versions (a test checks it is Alembic's head)
+
+
+def _revision(engine: sa.Engine) -> str | None:
+    """The schema's migration, or None when there is no schema yet."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except sa.exc.DatabaseError:  # no such table: a new database
+        return None
 
 
 def _upgrade(engine: sa.Engine) -> None:

@@ -210,3 +210,12 @@ def test_a_database_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
     assert code == 2 and "does not exist" in out and "Traceback" not in out
     code, out = mappa("log", "list", "--db", "postgresql+psycopg://nobody@/nothing?host=/nonexistent")
     assert code == 1 and out.startswith("mappa: error: decision record") and len(out.strip().splitlines()) == 1
+
+
+def test_the_head_the_store_expects_is_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(record_module.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(config).get_current_head() == record_module.HEAD
