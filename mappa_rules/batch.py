@@ -367,7 +367,7 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
               rulesets_dir: Path | None = None, convention: str | None = None, detail: str = COMPACT,
               remember: bool = True, on_row: Callable[[int], None] | None = None,
               on_result: Callable[[dict], None] | None = None, stop: StopFlag | None = None,
-              record: Callable[[list[Assessment]], Any] | None = None) -> Counts:
+              record: Callable[[list[Assessment]], Any] | None = None, recording: str | None = None) -> Counts:
     """Evaluate every row of the input into `results` and `errors`; see the module docstring.
 
     `detail`: "compact" lines (beside them, the catalogue of rule and clause texts they refer to) or
@@ -375,15 +375,17 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
     `stop`: a StopFlag the caller already holds (the command holds one from before the first write to
     after the last line it prints, so no signal in between ends the process half-way).
     `record`: given each chunk's results (as `record.Assessment`s, keyed by run and row so a resumed
-    run never records a row twice) after they are written and before the progress file says so."""
+    run never records a row twice) after they are written and before the progress file says so;
+    `recording` names where (a resumed run must record to the same place, or not at all, as it began)."""
     book = load_library(rulesets_dir)
     with nullcontext(stop) if stop else StopFlag() as stop, results.open("ab") as out:
         _lock(out, results)  # held for the whole run: a second run writing the same results fails at once
-        progress = _start(results, errors, resume, _identity(input_path, book, convention, detail))
+        run = {**_identity(input_path, book, convention, detail), "recording": recording, "id": uuid.uuid4().hex}
+        progress = _start(results, errors, resume, run)
         if detail == COMPACT:
             write_atomically(catalogue_path(results), json.dumps(catalogue(book), sort_keys=True, ensure_ascii=False, indent=1) + "\n")
         counts = Counts(**progress.counts)
-        run_id = progress.run.setdefault("id", uuid.uuid4().hex)  # a resumed run keeps its id
+        run_id = progress.run.setdefault("id", run["id"])  # a resumed run keeps the id it was recorded under
         rows = read_rows(input_path)
         for _ in range(progress.rows_done):  # resume: skip what is already written
             next(rows, None)
@@ -453,13 +455,7 @@ class _Recorder(threading.Thread):
     def _hand_over(self, progress: Progress) -> None:
         snapshot = Progress(**{**progress.__dict__, "counts": dict(progress.counts), "run": dict(progress.run)})
         item, self._waiting = (self._waiting, snapshot), []
-        while True:
-            self._raise_if_failed()
-            try:
-                self._queue.put(item, timeout=0.5)
-                return
-            except queue.Full:
-                continue
+        self._put(item)
 
     def finish(self) -> None:
         """Record what is waiting, count it done, and stop; raise what recording raised."""
@@ -467,9 +463,19 @@ class _Recorder(threading.Thread):
             if self._last is not None:
                 self._hand_over(self._last)
                 self._last = None
-            self._queue.put(None)
+            self._put(None)
             self.join()
         self._raise_if_failed()
+
+    def _put(self, item: tuple[list[Assessment], Progress] | None) -> None:
+        """Into the queue, waiting while it is full unless the recording thread has failed."""
+        while True:
+            self._raise_if_failed()
+            try:
+                self._queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
 
     def run(self) -> None:
         while True:
@@ -518,13 +524,14 @@ class Recall:
     def merge(self, evaluated: list[Done], evaluate_here: Callable[[Row], Done]) -> list[Done]:
         """Every row of the chunk in input order; the evaluated rows' lines kept for later rows. A follower
         whose leading row was an error (its line names the row) is evaluated with `evaluate_here`."""
-        if self.kept and dt.date.today() == self.day:  # same day at both ends: the rows were assessed on it
+        same_day = dt.date.today() == self.day  # the same at both ends: the rows were assessed on it
+        if self.kept and same_day:
             for number, status, _, parts, meta in evaluated:
                 self.kept.keep(self.keys[number], status, parts, meta)
-            for row, key, case_id in self.followers:
-                known = self.kept.line(key, case_id)
-                self.answered += known is not None
-                self.done.append((row.number, *known[:2], None, known[2]) if known else evaluate_here(row))
+        for row, key, case_id in self.followers:
+            known = self.kept.line(key, case_id) if self.kept and same_day else None
+            self.answered += known is not None
+            self.done.append((row.number, *known[:2], None, known[2]) if known else evaluate_here(row))
         return sorted(self.done + evaluated, key=lambda done: done[0]) if self.done else evaluated
 
 
@@ -602,7 +609,8 @@ def _identity(input_path: Path, library: Library, convention: str | None, detail
 
 WHAT_DIFFERS = {"input": "the input file is not the one the run started on",
                 "rulesets": "the rulesets differ from the run's", "convention": "--start-convention differs from the run's",
-                "detail": "--detail differs from the run's"}
+                "detail": "--detail differs from the run's",
+                "recording": "--record / --db differ from the run's (a resumed run records where it began, or not at all)"}
 
 
 def _start(results: Path, errors: Path, resume: bool, run: dict[str, Any]) -> Progress:
@@ -616,7 +624,7 @@ def _start(results: Path, errors: Path, resume: bool, run: dict[str, Any]) -> Pr
     if not marker.is_file():
         raise MappaError(f"{marker}: no progress file, so nothing to resume (run without --resume)")
     progress = Progress(**json.loads(marker.read_text()))
-    recorded = {"detail": "full", **progress.run}  # runs from before compact lines wrote full ones
+    recorded = {"detail": "full", "recording": None, **progress.run}  # runs from before --detail wrote full lines
     differs = [WHAT_DIFFERS[key] for key in WHAT_DIFFERS if recorded.get(key) != run[key]]
     if differs:
         raise OptionError(f"{marker}: cannot resume: {'; '.join(differs)} (start again without --resume)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import sys
 from contextlib import nullcontext
@@ -298,7 +299,8 @@ def batch_command(input_path: Path, results: Path, errors: Path | None, jobs: in
         try:
             counts = run_batch(input_path, results, errors, jobs=jobs, resume=resume, rulesets_dir=rulesets_dir,
                                convention=start_convention, detail=detail,
-                               record=(lambda found: store.record(found, who)) if store else None, on_row=(lambda n: bar.update(n)) if show else None,
+                               record=(lambda found: store.record(found, who)) if store else None,
+                               recording=store.shown if store else None, on_row=(lambda n: bar.update(n)) if show else None,
                                on_result=collector.add if collector else None, stop=stop)
         except Interrupted as stopped:
             click.echo(f"mappa: interrupted ({stopped}); {results} is valid up to there: rerun with --resume", err=True)
@@ -346,15 +348,13 @@ def override_command(case_id: str, outcome: str, value: str, reason: str, by: st
     from mappa_rules.plain import show
     from mappa_rules.wording import outcome_label
 
-    decided = {"none": None, "null": None, "true": True, "false": False}.get(value.strip().lower(), value.strip())
-    if isinstance(decided, str):
-        try:
-            decided = int(decided)
-        except ValueError:
-            pass
-    number, latest = open_store(db).override(case_id, outcome, decided, reason, by)
+    from mappa_rules.recorded import decided_value
+
+    store = open_store(db)
+    number, latest = store.override(case_id, outcome, decided_value(value), reason, by)
     result = json.loads(latest["result"])
     recommended = result.get("outcomes", {}).get(outcome, (result.get("answers", {}).get(outcome) or {}).get("value"))
+    decided = decided_value(value)
     agrees = "confirms the recommendation" if decided == recommended else "differs from the recommendation"
     click.echo(f"recorded as record {number}: {outcome_label(outcome)} {show(decided)} for case {case_id} "
                f"({agrees}, {show(recommended)}, in record {latest['seq']})")
@@ -413,9 +413,12 @@ def log_export_command(fmt: str, output: Path, db: str | None) -> None:
     """Every record, for analysis: JSON Lines or CSV, each row marked OFFICIAL-SENSITIVE."""
     from mappa_rules.recorded import write_export
 
+    from mappa_rules.outputs import refuse_overwriting
+
     store = open_store(db)
+    refuse_overwriting([store.engine.url.database] if store.dialect == "sqlite" else [], [output])
     temporary = output.with_name(f".{output.name}.tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as out:
+    with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8", newline="") as out:
         count = write_export(store, fmt, out)
     temporary.replace(output)
     click.echo(f"exported {count} records to {output}")

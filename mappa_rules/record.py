@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 
@@ -71,7 +72,7 @@ def default_db_path() -> Path:
     return Path(base) / "mappa-rules" / "decisions.sqlite3"
 
 
-def database_url(given: str | None) -> str:
+def database_url(given: str | None) -> str | sa.URL:
     """`--db` or $MAPPA_DB: a SQLAlchemy URL (sqlite:///…, postgresql+psycopg://…) or a file path (SQLite)."""
     chosen = given or os.environ.get("MAPPA_DB") or str(default_db_path())
     if "://" in chosen:
@@ -81,32 +82,53 @@ def database_url(given: str | None) -> str:
         if given or os.environ.get("MAPPA_DB"):
             raise OptionError(f"--db {chosen}: its folder {path.parent} does not exist")
         path.parent.mkdir(parents=True, mode=0o700)
-    return f"sqlite:///{path}"
+    return sa.URL.create("sqlite", database=str(path))  # a path as it is: '?' or '#' in it are no URL syntax
+
+
+def _one_line(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A database's failure (locked, unreachable, a value it refuses) as one line naming the record, never a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            raise MappaError(f"decision record {self.shown}: {_short(exc)}") from None
+
+    return wrapper
+
+
+def who(by: str | None) -> str:
+    """Who records: one line of 1 to 200 characters."""
+    text = (by or "").strip()
+    if not 1 <= len(text) <= 200 or not text.isprintable():
+        raise OptionError("--by: say who, in one line of at most 200 characters")
+    return text
 
 
 class Store:
     """The decision record in one database; see the module docstring."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str | sa.URL) -> None:
         self.url = url
+        self.shown = _shown(url)
         try:
             self.engine = sa.create_engine(url, **_engine_options(url))
             self.dialect = self.engine.dialect.name
             if _revision(self.engine) != HEAD:  # Alembic is loaded only when there is something to make or upgrade
                 with self._migrating():
                     _upgrade(self.engine)
-        except sa.exc.SQLAlchemyError as exc:
-            raise MappaError(f"decision record {sa.engine.make_url(url).render_as_string(hide_password=True)}: "
-                             f"{_short(exc)}") from None
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            raise MappaError(f"decision record {self.shown}: {_short(exc)}") from None
         except ImportError as exc:
-            raise OptionError(f"decision record {url.split(':')[0]}: its database driver is not installed ({exc.name})") from None
+            raise OptionError(f"decision record {self.shown}: its database driver is not installed ({exc.name})") from None
 
     @contextmanager
     def _migrating(self) -> Iterator[None]:
         """One process at a time makes or upgrades the schema (a file lock beside a SQLite file; in
         PostgreSQL the migration holds an advisory lock, see migrations/env.py)."""
         database = self.engine.url.database if self.dialect == "sqlite" else None
-        if not database or database == ":memory:":
+        if not database or database == ":memory:" or not Path(database).parent.is_dir():  # SQLite says why
             yield
             return
         with open(database + ".migrating", "a") as lock:
@@ -117,9 +139,11 @@ class Store:
         self.engine.dispose()
 
     # --- writing ----------------------------------------------------------------------------------
+    @_one_line
     def record(self, assessments: Iterable[Assessment], by: str) -> list[int]:
         """Append assessments in one transaction; one whose source key is already recorded is skipped
         (a resumed batch). The new records' numbers."""
+        by = who(by)
         items = list(assessments)
         if not items:
             return []
@@ -137,13 +161,13 @@ class Store:
                                    None, None, None, None, a.source_key))
             return append.numbers
 
+    @_one_line
     def override(self, case_id: str, outcome: str, value: Any, reason: str, by: str) -> tuple[int, dict[str, Any]]:
         """Record a professional decision on one outcome of the latest assessment of a case: (its
         number, the assessment record it refers to)."""
         if not reason or not reason.strip():
             raise OptionError("--reason: a professional decision needs its reason")
-        if not by or not by.strip():
-            raise OptionError("--by: say who decided")
+        by = who(by)
         with self._appending() as append:
             latest = append.conn.execute(sa.select(records).where(records.c.type == "assessment", records.c.case_id == case_id)
                                          .order_by(records.c.seq.desc()).limit(1)).mappings().first()
@@ -154,6 +178,11 @@ class Store:
             if outcome not in outcomes:
                 raise OptionError(f"--outcome {outcome}: not an outcome of record {latest['seq']} "
                                   f"(its outcomes: {', '.join(sorted(outcomes))})")
+            recommended = result.get("outcomes", {}).get(outcome, (result.get("answers", {}).get(outcome) or {}).get("value"))
+            if isinstance(recommended, (bool, int, float)) and not (value is None or type(value) is type(recommended)
+                                                                     or {type(value), type(recommended)} == {int, float}):
+                kind = "true or false" if isinstance(recommended, bool) else "a number"
+                raise OptionError(f"--value: {outcome} takes {kind} (or none), as its recommendation does")
             append.add({"type": "override", "case_id": case_id, "case_kind": latest["case_kind"], "area": latest["area"],
                         "as_of": latest["as_of"], "outcome": outcome, "value": canonical(value), "reason": reason.strip(),
                         "refers_to": latest["seq"], "recorded_by": by.strip(), "recorded_at": now(),
@@ -161,11 +190,13 @@ class Store:
                         "ruleset_sha256": latest["ruleset_sha256"]})
             return append.numbers[0], dict(latest)
 
+    @_one_line
     def purge(self, before: dt.date, by: str, reason: str) -> int:
         """Remove every record made before a date, leaving a checkpoint that names the last one removed
         and its hash (signed off by `by`, with `reason`). How many were removed."""
         if not reason or not reason.strip() or not by or not by.strip():
             raise OptionError("--by and --reason: a purge is signed off by someone, with the retention rule it applies")
+        by = who(by)
         with self._appending() as append:
             cut = before.isoformat()
             last = append.conn.execute(sa.select(records.c.seq, records.c.hash).where(records.c.recorded_at < cut)
@@ -190,6 +221,7 @@ class Store:
             conn.execute(sa.update(head).where(head.c.id == 1).values(seq=append.seq, hash=append.last))
 
     # --- reading ----------------------------------------------------------------------------------
+    @_one_line
     def get(self, seq: int) -> dict[str, Any]:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(records).where(records.c.seq == seq)).mappings().first()
@@ -197,12 +229,14 @@ class Store:
             raise OptionError(f"record {seq}: there is no such record")
         return dict(row)
 
+    @_one_line
     def decisions_on(self, seq: int) -> list[dict[str, Any]]:
         """The professional decisions recorded on an assessment, oldest first."""
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(sa.select(records).where(records.c.type == "override", records.c.refers_to == seq)
                                                   .order_by(records.c.seq)).mappings()]
 
+    @_one_line
     def listing(self, case_id: str | None = None, since: dt.date | None = None, overridden: bool = False) -> list[dict[str, Any]]:
         """Records, oldest first, without their result text; `overridden`: assessments with a decision on them."""
         columns = [c for c in records.columns if c.name not in ("result", "facts")]
@@ -222,31 +256,59 @@ class Store:
         query = sa.select(records).order_by(records.c.seq)
         if upto is not None:
             query = query.where(records.c.seq <= upto)
-        with self.engine.connect() as conn:
-            result = conn.execution_options(yield_per=2000).execute(query)
-            for row in result.mappings():
-                yield dict(row)
+        try:
+            with self.engine.connect() as conn:
+                result = conn.execution_options(yield_per=2000).execute(query)
+                for row in result.mappings():
+                    yield dict(row)
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            raise MappaError(f"decision record {self.shown}: {_short(exc)}") from None
 
+    @_one_line
     def verify(self) -> "Verdict":
-        """Walk the chain; the first record that does not match, if any."""
-        with self.engine.connect() as conn:
+        """Walk the chain in one consistent view of the database; the first record that does not match, if any.
+
+        The walk starts after the latest purge: a checkpoint counts only if it lies inside the walk
+        itself (so its own hash is checked), and a record past the chain's head is a failure."""
+        with self._snapshot() as conn:
             seq, last = conn.execute(sa.select(head.c.seq, head.c.hash).where(head.c.id == 1)).one()
-            marks = [json.loads(v) for v in conn.scalars(sa.select(records.c.value).where(records.c.type == "checkpoint"))]
-        start = max(marks, key=lambda m: m["removed_through"], default={"removed_through": 0, "last_removed_hash": GENESIS})
-        expected_seq, previous, count = start["removed_through"] + 1, start["last_removed_hash"], 0
-        for row in self.rows(upto=seq):  # records appended while it walks are the next walk's
-            if row["seq"] != expected_seq:
-                missing = f"records {expected_seq} to {row['seq'] - 1} are missing" if row["seq"] > expected_seq else "out of order"
-                return Verdict(False, count, row["seq"], f"{missing}: deleted without a retention checkpoint, or reordered")
-            if row["previous_hash"] != previous:
-                return Verdict(False, count, row["seq"], "its previous-hash is not the hash of the record before it (a record before it was changed, removed or reordered)")
-            if record_hash(previous, row) != row["hash"]:
-                return Verdict(False, count, row["seq"], "its contents do not match its hash: it was edited after it was recorded")
-            previous, expected_seq, count = row["hash"], row["seq"] + 1, count + 1
+            start, through = None, 0
+            for mark_seq, value in conn.execute(sa.select(records.c.seq, records.c.value).where(records.c.type == "checkpoint")):
+                try:
+                    mark = json.loads(value)
+                    removed, removed_hash = int(mark["removed_through"]), str(mark["last_removed_hash"])
+                except (TypeError, ValueError, KeyError):
+                    return Verdict(False, 0, mark_seq, "a retention checkpoint that does not say what it removed")
+                if removed < mark_seq <= seq and removed >= through:  # a checkpoint the walk below checks
+                    start, through = (removed, removed_hash), removed
+            expected_seq, previous = (through + 1, start[1]) if start else (1, GENESIS)
+            count = 0
+            rows = conn.execution_options(yield_per=2000).execute(sa.select(records).order_by(records.c.seq))
+            for row in rows.mappings():
+                if row["seq"] > seq:
+                    return Verdict(False, count, row["seq"], f"it lies beyond the chain's last record ({seq}): added behind the tool's back")
+                if row["seq"] < expected_seq and start is not None:
+                    return Verdict(False, count, row["seq"], f"it lies inside the range the retention checkpoint says was removed (up to {through})")
+                if row["seq"] != expected_seq:
+                    missing = f"records {expected_seq} to {row['seq'] - 1} are missing" if row["seq"] > expected_seq else "out of order"
+                    return Verdict(False, count, row["seq"], f"{missing}: deleted without a retention checkpoint, or reordered")
+                if row["previous_hash"] != previous:
+                    return Verdict(False, count, row["seq"], "its previous-hash is not the hash of the record before it (a record before it was changed, removed or reordered)")
+                if record_hash(previous, row) != row["hash"]:
+                    return Verdict(False, count, row["seq"], "its contents do not match its hash: it was edited after it was recorded")
+                previous, expected_seq, count = row["hash"], row["seq"] + 1, count + 1
         if expected_seq - 1 != seq or previous != last:
             return Verdict(False, count, expected_seq, f"the chain ends at record {expected_seq - 1}, but {seq} records were written "
                                                        "(records at the end were removed)")
         return Verdict(True, count, None, "", last)
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sa.Connection]:
+        """One read transaction: every query sees the same state (REPEATABLE READ in PostgreSQL; in SQLite
+        the read lock is held until it ends)."""
+        options = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {}
+        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+            yield conn
 
 
 @dataclass(frozen=True)
@@ -298,10 +360,18 @@ def export_rows(store: Store) -> Iterator[dict[str, Any]]:
         yield {"marking": MARKING, **row}
 
 
-def _engine_options(url: str) -> dict[str, Any]:
-    if url.startswith("sqlite"):
+def _engine_options(url: str | sa.URL) -> dict[str, Any]:
+    if str(url).startswith("sqlite"):
         return {"connect_args": {"timeout": 60}}
     return {"pool_pre_ping": True}
+
+
+def _shown(url: str | sa.URL) -> str:
+    """A database named in a message: its URL without a password, or as given if it is no URL."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is named as given
+        return str(url).split("@")[-1][:120]
 
 
 def _short(exc: Exception) -> str:

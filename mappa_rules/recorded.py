@@ -69,15 +69,29 @@ def listing_lines(rows: list[dict[str, Any]], decided: set[int]) -> Iterator[str
         yield f"{row['seq']:>7}  {row['recorded_at'][:19].replace('T', ' '):<19}  {what:<10}  {(row['case_id'] or '-')[:20]:<20}  {detail}"
 
 
+def decided_value(text: str) -> Any:
+    """A decided value as given on the command line: a number, true/false, none, or else text."""
+    given = text.strip()
+    if given.lower() in ("none", "null"):
+        return None
+    try:
+        value = json.loads(given)
+    except ValueError:
+        return given
+    return value if isinstance(value, (int, float, bool)) else given
+
+
 def write_export(store: Store, fmt: str, out: TextIO) -> int:
-    """Every record as JSON Lines or CSV, each carrying the protective marking; how many."""
+    """Every record as JSON Lines or CSV, each carrying the protective marking; how many. In CSV a
+    cell a spreadsheet would run as a formula (=, +, -, @ first) is written with a ' before it."""
     count = 0
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="raise") if fmt == "csv" else None
     if writer:
         writer.writeheader()
     for row in export_rows(store):
         if writer:
-            writer.writerow(row)
+            writer.writerow({k: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+                             for k, v in row.items()})
         else:
             out.write(json.dumps(row, sort_keys=True, ensure_ascii=False) + "\n")
         count += 1

@@ -192,3 +192,27 @@ def test_a_run_from_before_compact_lines_resumes_as_full(caseload: Path, tmp_pat
     assert CliRunner().invoke(main, ["batch", str(caseload), "-o", str(out), "--resume"]).exit_code == 2
     result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(out), "--resume", "--detail", "full"])
     assert result.exit_code == 0, result.output
+
+
+def test_rows_assessed_across_midnight_are_all_written_and_none_remembered(caseload: Path, monkeypatch) -> None:
+    import datetime as real
+
+    from mappa_rules import batch as batch_module
+    from mappa_rules.batch import Recall, Row, evaluate
+    from mappa_rules.loader import load_library
+
+    library = load_library()
+    line = caseload.read_text().splitlines()[0]
+    document = json.loads(line)
+    rows = [Row(n, f"in:{n}", raw=(json.dumps({**document, "case_id": f"M{n}"}) + "\n").encode()) for n in range(1, 6)]
+    days = iter([real.date(2026, 11, 29), real.date(2026, 11, 30)])
+
+    class Clock:
+        date = type("date", (), {"today": staticmethod(lambda: next(days))})
+
+    monkeypatch.setattr(batch_module, "dt", Clock)
+    kept = Remembered()
+    recall = Recall(rows, kept)
+    assert len(recall.rest) == 1 and len(recall.followers) == 4  # identical but for the id
+    done = recall.merge([evaluate(row, library) for row in recall.rest], lambda row: evaluate(row, library))
+    assert [d[0] for d in done] == [1, 2, 3, 4, 5] and recall.answered == 0 and kept.size == 0

@@ -179,11 +179,10 @@ def test_a_killed_recorded_batch_resumed_records_every_case_exactly_once(databas
     out = tmp_path / "r.jsonl"
     args = [MAPPA, "batch", str(caseload), "-o", str(out), "--record", "--by", "batch", "--db", database, "--jobs", "2"]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    progress = out.with_name("r.jsonl.progress.json")
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (progress.is_file() and json.loads(progress.read_text() or "{}").get("rows_done", 0) >= 2000):
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
+    while time.monotonic() < deadline and process.poll() is None and not _count(database):
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)  # as soon as the first transaction is committed
     process.wait()
     recorded_before = len(list(Store(database).rows()))
     assert 0 < recorded_before
@@ -193,6 +192,70 @@ def test_a_killed_recorded_batch_resumed_records_every_case_exactly_once(databas
     rows = list(Store(database).rows())
     assert sorted(json.loads(line)["case_id"] for line in lines) == sorted(r["case_id"] for r in rows)
     assert len(rows) == len(lines) == len({r["case_id"] for r in rows}) and Store(database).verify().valid
+
+
+def _count(url: str) -> int:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT COUNT(*) FROM records")).scalar()
+    except sa.exc.DatabaseError:  # not made yet, or locked for a moment
+        return 0
+    finally:
+        engine.dispose()
+
+
+def test_a_rerecorded_transaction_skips_what_it_already_holds(database: str) -> None:
+    store = Store(database)
+    result = json.loads(CliRunner().invoke(main, ["assess", str(CASE), "--format", "json"]).output)
+    first = [Assessment.of(result, None, f"batch:run:{n:010d}") for n in range(1, 6)]
+    assert store.record(first[:3], "OM") == [1, 2, 3]
+    assert store.record(first, "OM") == [4, 5]  # rows 1 to 3 were recorded before a stop: not again
+    assert store.verify().valid and [r["source_key"][-2:] for r in store.rows()] == ["01", "02", "03", "04", "05"]
+
+
+def test_a_resumed_run_records_where_it_began_or_is_refused(database: str, tmp_path: Path) -> None:
+    caseload = generated_caseload(tmp_path, 300, seed=4)
+    out = tmp_path / "r.jsonl"
+    assert mappa("batch", str(caseload), "-o", str(out), "--record", "--db", database)[0] == 0
+    code, said = mappa("batch", str(caseload), "-o", str(out), "--resume")
+    assert code == 2 and "--record / --db differ" in said
+
+
+def test_records_added_behind_the_tools_back_or_forged_checkpoints_are_caught(recorded: str) -> None:
+    store = Store(recorded)
+    row = store.get(4)
+    sql(recorded, "DELETE FROM records WHERE seq <= 2")
+    forged = {**{k: row[k] for k in row}, "seq": 999, "type": "checkpoint",
+              "value": json.dumps({"removed_through": 2, "last_removed_hash": store.get(3)["previous_hash"]})}
+    columns = ", ".join(forged)
+    values = ", ".join("NULL" if v is None else str(v) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'" for v in forged.values())
+    sql(recorded, f"INSERT INTO records ({columns}) VALUES ({values})")
+    verdict = Store(recorded).verify()  # the forged checkpoint is past the head, so it explains nothing
+    assert not verdict.valid and verdict.first_bad == 3 and "records 1 to 2 are missing" in verdict.why
+    sql(recorded, "DELETE FROM records WHERE seq = 999")
+    sql(recorded, "DELETE FROM records WHERE seq >= 3")
+    store.record([Assessment.of(json.loads(CliRunner().invoke(main, ["assess", str(CASE), "--format", "json"]).output))], "OM")
+    sql(recorded, "UPDATE records SET seq = 77 WHERE seq = 5")
+    assert Store(recorded).verify().first_bad == 77  # a record past the head
+
+
+def test_who_is_one_line_and_a_bad_database_is_one_line(recorded: str, tmp_path: Path) -> None:
+    code, out = mappa("assess", str(CASE), "--record", "--by", "x" * 201, "--db", recorded)
+    assert code == 2 and "at most 200 characters" in out
+    code, out = mappa("log", "list", "--db", "://nothing")
+    assert code == 1 and len(out.strip().splitlines()) == 1 and "Traceback" not in out
+    odd = tmp_path / "a?b#c.sqlite3"
+    assert mappa("assess", str(CASE), "--record", "--db", str(odd))[0] == 0 and odd.is_file()
+
+
+def test_a_decided_value_is_the_outcome_s_kind_and_an_export_never_overwrites_the_record(recorded: str, tmp_path: Path) -> None:
+    code, out = mappa("override", "EX-CAT2-12M", "--outcome", "eligible", "--value", "yes", "--reason", "r", "--by", "X", "--db", recorded)
+    assert code == 2 and "takes true or false" in out
+    if recorded.startswith("sqlite"):
+        target = recorded.split("///", 1)[1]
+        code, out = mappa("log", "export", "--db", recorded, "-o", target)
+        assert code == 2 and "refusing to overwrite" in out and Store(recorded).verify().valid
 
 
 def test_the_schema_is_made_by_the_migrations_once(database: str) -> None:
