@@ -425,14 +425,16 @@ def log_export_command(fmt: str, output: Path, db: str | None) -> None:
 
 
 @log_group.command("verify")
+@click.option("--expect", default=None, metavar="HASH", help="A last hash noted at an earlier verify: the chain must still pass through it.")
 @DB_OPTION
 @reports_errors
-def log_verify_command(db: str | None) -> None:
+def log_verify_command(expect: str | None, db: str | None) -> None:
     """Walk the hash chain: name the first record that was edited, removed or reordered."""
-    verdict = open_store(db).verify()
+    verdict = open_store(db).verify(expect.strip().lower() if expect else None)
     if not verdict.valid:
-        click.echo(f"mappa: the decision record does not verify: record {verdict.first_bad}: {verdict.why} "
-                   f"({verdict.checked} records before it verified)", err=True)
+        where = f"record {verdict.first_bad}: " if verdict.first_bad is not None else ""
+        click.echo(f"mappa: the decision record does not verify: {where}{verdict.why} "
+                   f"({verdict.checked} records verified)", err=True)
         sys.exit(1)
     click.echo(f"the decision record verifies: {verdict.checked} records; the chain's last hash is {verdict.head} "
                "(note it: a later verify that ends in the same hash shows nothing before it changed)")

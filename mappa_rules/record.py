@@ -265,11 +265,13 @@ class Store:
             raise MappaError(f"decision record {self.shown}: {_short(exc)}") from None
 
     @_one_line
-    def verify(self) -> "Verdict":
+    def verify(self, expect: str | None = None) -> "Verdict":
         """Walk the chain in one consistent view of the database; the first record that does not match, if any.
 
         The walk starts after the latest purge: a checkpoint counts only if it lies inside the walk
-        itself (so its own hash is checked), and a record past the chain's head is a failure."""
+        itself (so its own hash is checked), and a record past the chain's head is a failure.
+        `expect`: a last hash noted at an earlier verify; the chain must still pass through it (a
+        rewrite of the whole database cannot keep it)."""
         with self._snapshot() as conn:
             seq, last = conn.execute(sa.select(head.c.seq, head.c.hash).where(head.c.id == 1)).one()
             start, through = None, 0
@@ -282,7 +284,7 @@ class Store:
                 if removed < mark_seq <= seq and removed >= through:  # a checkpoint the walk below checks
                     start, through = (removed, removed_hash), removed
             expected_seq, previous = (through + 1, start[1]) if start else (1, GENESIS)
-            count = 0
+            count, found = 0, False
             rows = conn.execution_options(yield_per=2000).execute(sa.select(records).order_by(records.c.seq))
             for row in rows.mappings():
                 if row["seq"] > seq:
@@ -297,6 +299,10 @@ class Store:
                 if record_hash(previous, row) != row["hash"]:
                     return Verdict(False, count, row["seq"], "its contents do not match its hash: it was edited after it was recorded")
                 previous, expected_seq, count = row["hash"], row["seq"] + 1, count + 1
+                found = found or row["hash"] == expect
+        if expect is not None and not found and not (start and start[1] == expect):
+            return Verdict(False, count, None, "the hash noted earlier is not in the chain: the records up to it were "
+                                               "rewritten, or it was noted from another record")
         if expected_seq - 1 != seq or previous != last:
             return Verdict(False, count, expected_seq, f"the chain ends at record {expected_seq - 1}, but {seq} records were written "
                                                        "(records at the end were removed)")

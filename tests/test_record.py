@@ -282,3 +282,24 @@ def test_the_head_the_store_expects_is_alembics_head() -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(record_module.__file__).parent / "migrations"))
     assert ScriptDirectory.from_config(config).get_current_head() == record_module.HEAD
+
+
+def test_a_noted_hash_catches_a_rewritten_chain(recorded: str) -> None:
+    store = Store(recorded)
+    noted = store.verify().head
+    assert store.verify(expect=noted).valid
+    store.record([Assessment.of(json.loads(CliRunner().invoke(main, ["assess", str(CASE), "--format", "json"]).output))], "OM")
+    assert store.verify(expect=noted).valid  # records added since: the chain still passes through it
+    assert mappa("log", "verify", "--db", recorded, "--expect", noted)[0] == 0
+    # someone rewrites every record and the head so that the chain is whole again, but different
+    rows = list(store.rows())
+    previous = record_module.GENESIS
+    for row in rows:
+        row["reason"] = (row["reason"] or "") + " (rewritten)"
+        row["previous_hash"] = previous
+        row["hash"] = previous = record_module.record_hash(previous, row)
+        sql(recorded, f"UPDATE records SET reason = '{row['reason']}', previous_hash = '{row['previous_hash']}', hash = '{row['hash']}' WHERE seq = {row['seq']}")
+    sql(recorded, f"UPDATE chain_head SET hash = '{previous}'")
+    assert Store(recorded).verify().valid  # whole, as far as the database can tell
+    code, out = mappa("log", "verify", "--db", recorded, "--expect", noted)
+    assert code == 1 and "noted earlier is not in the chain" in out
