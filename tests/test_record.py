@@ -303,3 +303,17 @@ def test_a_noted_hash_catches_a_rewritten_chain(recorded: str) -> None:
     assert Store(recorded).verify().valid  # whole, as far as the database can tell
     code, out = mappa("log", "verify", "--db", recorded, "--expect", noted)
     assert code == 1 and "noted earlier is not in the chain" in out
+
+
+def test_the_migrated_schema_is_the_one_the_store_writes(database: str) -> None:
+    """The migration is frozen history and repeats the table on purpose: it must still match record.py."""
+    Store(database).close()
+    engine = sa.create_engine(database)
+    found = sa.inspect(engine)
+    for table in (record_module.records, record_module.head):
+        columns = {c["name"]: c for c in found.get_columns(table.name)}
+        assert list(columns) == [c.name for c in table.columns]
+        assert all(columns[c.name]["nullable"] == c.nullable for c in table.columns if not c.primary_key)
+    assert {tuple(u["column_names"]) for u in found.get_unique_constraints("records")} | {
+        tuple(i["column_names"]) for i in found.get_indexes("records") if i["unique"]} >= {("source_key",)}
+    engine.dispose()
