@@ -78,7 +78,7 @@ def kept(name: str, key: str, make: Callable[[], Any], still_so: Callable[[Any],
     made = make()
     if path is not None:
         try:
-            _write_privately(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+            write_privately(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
         except Exception:  # noqa: BLE001 - something that cannot be pickled is simply not kept
             pass
     return made
@@ -97,7 +97,7 @@ def _read_private(path: Path) -> bytes | None:
         return opened.read()
 
 
-def _write_privately(path: Path, data: bytes) -> None:
+def write_privately(path: Path, data: bytes) -> None:
     """Write a whole file or nothing, readable and writable by this user only."""
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -52,6 +52,11 @@ def meta_of(result: dict[str, Any]) -> Meta:
             (ruleset["name"], ruleset["version"], ruleset["sha256"]))
 
 
+def recommended(result: dict[str, Any], outcome: str) -> Any:
+    """What a result recommends for an outcome: its concluded value, else the value its answer gives."""
+    return result.get("outcomes", {}).get(outcome, (result.get("answers", {}).get(outcome) or {}).get("value"))
+
+
 def canonical(value: Any) -> str:
     """JSON with sorted keys and no spaces: the same value always gives the same text."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

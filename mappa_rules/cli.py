@@ -345,19 +345,17 @@ def expand_command(results: Path, output: Path, errors: Path | None, rulesets_di
 def override_command(case_id: str, outcome: str, value: str, reason: str, by: str, db: str | None) -> None:
     """Record a professional decision on an outcome of a case's latest recorded assessment (it may
     differ from the recommendation or confirm it)."""
+    from mappa_rules.chain import recommended
     from mappa_rules.plain import show
+    from mappa_rules.recorded import decided_value
     from mappa_rules.wording import outcome_label
 
-    from mappa_rules.recorded import decided_value
-
-    store = open_store(db)
-    number, latest = store.override(case_id, outcome, decided_value(value), reason, by)
-    result = json.loads(latest["result"])
-    recommended = result.get("outcomes", {}).get(outcome, (result.get("answers", {}).get(outcome) or {}).get("value"))
     decided = decided_value(value)
-    agrees = "confirms the recommendation" if decided == recommended else "differs from the recommendation"
+    number, latest = open_store(db).override(case_id, outcome, decided, reason, by)
+    given = recommended(json.loads(latest["result"]), outcome)
+    agrees = "confirms the recommendation" if decided == given else "differs from the recommendation"
     click.echo(f"recorded as record {number}: {outcome_label(outcome)} {show(decided)} for case {case_id} "
-               f"({agrees}, {show(recommended)}, in record {latest['seq']})")
+               f"({agrees}, {show(given)}, in record {latest['seq']})")
 
 
 @main.group("log")
@@ -411,9 +409,8 @@ def log_show_command(number: int, fmt: str, audience: str, output: Path | None, 
 @reports_errors
 def log_export_command(fmt: str, output: Path, db: str | None) -> None:
     """Every record, for analysis: JSON Lines or CSV, each row marked OFFICIAL-SENSITIVE."""
-    from mappa_rules.recorded import write_export
-
     from mappa_rules.outputs import refuse_overwriting
+    from mappa_rules.recorded import write_export
 
     store = open_store(db)
     refuse_overwriting([store.engine.url.database] if store.dialect == "sqlite" else [], [output])

@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from mappa_rules import conditions
-from mappa_rules.cache import cache_dir
+from mappa_rules.cache import cache_dir, write_privately
 from mappa_rules.diagram import Diagram, Node, key_of
 from mappa_rules.evaluator import Evaluation
 from mappa_rules.ruleset import Rule, Rulebook
@@ -152,12 +150,9 @@ class CompletionSpace:
                 "roots": {n: order[r] for n, r in self.roots.items()}, "bare": {n: order[r] for n, r in self.bare.items()}}
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".space.", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, separators=(",", ":"))
-            os.replace(temporary, path)
         except OSError:
-            pass  # no cache folder to write to: the next run builds them again
+            return  # no cache folder to write to: the next run builds them again
+        write_privately(path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
     @classmethod
     def _load(cls, book: Rulebook, data: dict[str, Any]) -> "CompletionSpace":

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 import sqlalchemy as sa
 
 from mappa_rules import MARKING, __version__
-from mappa_rules.chain import GENESIS, HASHED, Assessment, canonical, now, record_hash
+from mappa_rules.chain import GENESIS, HASHED, Assessment, canonical, now, recommended, record_hash
 from mappa_rules.errors import MappaError, OptionError
 
 metadata = sa.MetaData()
@@ -85,6 +85,9 @@ def database_url(given: str | None) -> str | sa.URL:
     return sa.URL.create("sqlite", database=str(path))  # a path as it is: '?' or '#' in it are no URL syntax
 
 
+DATABASE_FAILURES = (sa.exc.SQLAlchemyError, OSError)
+
+
 def _one_line(method: Callable[..., Any]) -> Callable[..., Any]:
     """A database's failure (locked, unreachable, a value it refuses) as one line naming the record, never a traceback."""
 
@@ -92,8 +95,8 @@ def _one_line(method: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(self: "Store", *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except (sa.exc.SQLAlchemyError, OSError) as exc:
-            raise MappaError(f"decision record {self.shown}: {_short(exc)}") from None
+        except DATABASE_FAILURES as exc:
+            raise self.failed(exc) from None
 
     return wrapper
 
@@ -118,8 +121,8 @@ class Store:
             if _revision(self.engine) != HEAD:  # Alembic is loaded only when there is something to make or upgrade
                 with self._migrating():
                     _upgrade(self.engine)
-        except (sa.exc.SQLAlchemyError, OSError) as exc:
-            raise MappaError(f"decision record {self.shown}: {_short(exc)}") from None
+        except DATABASE_FAILURES as exc:
+            raise self.failed(exc) from None
         except ImportError as exc:
             raise OptionError(f"decision record {self.shown}: its database driver is not installed ({exc.name})") from None
 
@@ -137,6 +140,10 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def failed(self, exc: Exception) -> MappaError:
+        """A database's failure as one line naming this record (password hidden)."""
+        return MappaError(f"decision record {self.shown}: {_short(exc)}")
 
     # --- writing ----------------------------------------------------------------------------------
     @_one_line
@@ -178,14 +185,14 @@ class Store:
             if outcome not in outcomes:
                 raise OptionError(f"--outcome {outcome}: not an outcome of record {latest['seq']} "
                                   f"(its outcomes: {', '.join(sorted(outcomes))})")
-            recommended = result.get("outcomes", {}).get(outcome, (result.get("answers", {}).get(outcome) or {}).get("value"))
-            if isinstance(recommended, (bool, int, float)) and not (value is None or type(value) is type(recommended)
-                                                                     or {type(value), type(recommended)} == {int, float}):
-                kind = "true or false" if isinstance(recommended, bool) else "a number"
+            given = recommended(result, outcome)
+            if isinstance(given, (bool, int, float)) and not (value is None or type(value) is type(given)
+                                                               or {type(value), type(given)} == {int, float}):
+                kind = "true or false" if isinstance(given, bool) else "a number"
                 raise OptionError(f"--value: {outcome} takes {kind} (or none), as its recommendation does")
             append.add({"type": "override", "case_id": case_id, "case_kind": latest["case_kind"], "area": latest["area"],
                         "as_of": latest["as_of"], "outcome": outcome, "value": canonical(value), "reason": reason.strip(),
-                        "refers_to": latest["seq"], "recorded_by": by.strip(), "recorded_at": now(),
+                        "refers_to": latest["seq"], "recorded_by": by, "recorded_at": now(),
                         "ruleset_name": latest["ruleset_name"], "ruleset_version": latest["ruleset_version"],
                         "ruleset_sha256": latest["ruleset_sha256"]})
             return append.numbers[0], dict(latest)
@@ -206,7 +213,7 @@ class Store:
             removed = append.conn.execute(sa.delete(records).where(records.c.seq <= last.seq)).rowcount
             append.add({"type": "checkpoint", "value": canonical({"removed_through": last.seq, "last_removed_hash": last.hash,
                                                                    "removed": removed, "before": cut}),
-                        "reason": reason.strip(), "recorded_by": by.strip(), "recorded_at": now()})
+                        "reason": reason.strip(), "recorded_by": by, "recorded_at": now()})
             return removed
 
     @contextmanager
@@ -251,18 +258,15 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def rows(self, upto: int | None = None) -> Iterator[dict[str, Any]]:
-        """Every record (up to number `upto`), oldest first, streamed."""
-        query = sa.select(records).order_by(records.c.seq)
-        if upto is not None:
-            query = query.where(records.c.seq <= upto)
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Every record, oldest first, streamed."""
         try:
             with self.engine.connect() as conn:
-                result = conn.execution_options(yield_per=2000).execute(query)
+                result = conn.execution_options(yield_per=2000).execute(sa.select(records).order_by(records.c.seq))
                 for row in result.mappings():
                     yield dict(row)
-        except (sa.exc.SQLAlchemyError, OSError) as exc:
-            raise MappaError(f"decision record {self.shown}: {_short(exc)}") from None
+        except DATABASE_FAILURES as exc:
+            raise self.failed(exc) from None
 
     @_one_line
     def verify(self, expect: str | None = None) -> "Verdict":

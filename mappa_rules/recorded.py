@@ -9,6 +9,7 @@ import json
 from typing import Any, Iterator, TextIO
 
 from mappa_rules import MARKING
+from mappa_rules.chain import recommended
 from mappa_rules.compact import COMPACT, expand
 from mappa_rules.errors import OptionError
 from mappa_rules.loader import Library
@@ -38,13 +39,12 @@ def decision_view(record: dict[str, Any], decisions: list[dict[str, Any]], resul
     latest = {d["outcome"]: d["seq"] for d in decisions}
     shown = []
     for d in decisions:
-        decided = json.loads(d["value"])
-        recommended = result.get("outcomes", {}).get(d["outcome"], (result.get("answers", {}).get(d["outcome"]) or {}).get("value"))
+        decided, given = json.loads(d["value"]), recommended(result, d["outcome"])
         shown.append({"seq": d["seq"], "outcome": d["outcome"], "label": outcome_label(d["outcome"]),
-                      "recommended": recommended, "decided": decided, "agrees": decided == recommended,
+                      "recommended": given, "decided": decided, "agrees": decided == given,
                       "reason": d["reason"], "by": d["recorded_by"], "at": d["recorded_at"], "latest": latest[d["outcome"]] == d["seq"],
-                      "words": f"{show(recommended)} recommended; {show(decided)} decided"
-                               f"{' (agrees)' if decided == recommended else ' (differs)'} by {d['recorded_by']} on "
+                      "words": f"{show(given)} recommended; {show(decided)} decided"
+                               f"{' (agrees)' if decided == given else ' (differs)'} by {d['recorded_by']} on "
                                f"{d['recorded_at'][:10]}: {d['reason']}"})
     return {"seq": record["seq"], "recorded_at": record["recorded_at"], "recorded_by": record["recorded_by"],
             "hash": record["hash"], "ruleset_version": record["ruleset_version"], "decisions": shown}

@@ -50,7 +50,7 @@ class Remembered:
 
     def keep(self, key: str | bytes | None, status: str, parts: Parts | None, meta: Any = None) -> None:
         """Keep a result line's parts under its row's key (nothing for an error or an unkeyable row); the
-    budget counts their bytes as held (UTF-8, so a line with a curly quote is not held at 2 bytes a character)."""
+        budget counts their bytes as held (UTF-8, so a line with a curly quote is not held at 2 bytes a character)."""
         if key is None or parts is None or key in self._lines:
             return
         size = len(parts[0]) + len(parts[1]) + len(key) + (len(meta[4]) if meta else 0)
