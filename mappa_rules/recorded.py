@@ -45,7 +45,7 @@ def decision_view(record: dict[str, Any], decisions: list[dict[str, Any]], resul
                       "reason": d["reason"], "by": d["recorded_by"], "at": d["recorded_at"], "latest": latest[d["outcome"]] == d["seq"],
                       "words": f"{show(given)} recommended; {show(decided)} decided"
                                f"{' (agrees)' if decided == given else ' (differs)'} by {d['recorded_by']} on "
-                               f"{d['recorded_at'][:10]}: {d['reason']}"})
+                               f"{show(d['recorded_at'][:10])}: {d['reason']}"})
     return {"seq": record["seq"], "recorded_at": record["recorded_at"], "recorded_by": record["recorded_by"],
             "hash": record["hash"], "ruleset_version": record["ruleset_version"], "decisions": shown}
 

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import signal
 import subprocess
 import time
@@ -80,6 +81,7 @@ def test_the_report_shows_the_latest_decision_beside_the_recommendation(recorded
     assert code == 0 and "OFFICIAL-SENSITIVE" in text
     assert "Recommended level: 2 recommended; 3 decided (differs) by MAPPA co-ordinator" in " ".join(text.split())
     assert "record 3," in text
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)  # a person reads dates as "Sun 29 Nov 2026", never ISO
     code, out = mappa("log", "show", "3", "--db", recorded, "--format", "json")
     shown = json.loads(out)
     assert shown["marking"] == "OFFICIAL-SENSITIVE" and shown["record"]["decisions"][0]["decided"] == 3
