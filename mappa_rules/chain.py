@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 GENESIS = "0" * 64
 HASHED = ("seq", "type", "case_id", "case_kind", "area", "as_of", "facts", "result", "status", "ruleset_name",
@@ -15,9 +14,9 @@ HASHED = ("seq", "type", "case_id", "case_kind", "area", "as_of", "facts", "resu
           "refers_to", "source_key", "previous_hash")  # every field of a record but its own hash
 
 
-@dataclass(frozen=True)
-class Assessment:
-    """What an assessment record keeps besides who and when: the case, its facts and the result as written."""
+class Assessment(NamedTuple):
+    """What an assessment record keeps besides who and when: the case, its facts and the result as
+    written (a plain tuple, in the order of HASHED: a batch makes one for every row)."""
 
     case_id: str | None
     case_kind: str
@@ -26,7 +25,9 @@ class Assessment:
     facts: str  # canonical JSON of the facts the case gave
     result: str  # the JSON result (a full or compact line, as written)
     status: str
-    ruleset: dict[str, Any]
+    ruleset_name: str
+    ruleset_version: str
+    ruleset_sha256: str
     source_key: str | None = None
 
     @classmethod
@@ -36,10 +37,9 @@ class Assessment:
 
     @classmethod
     def from_meta(cls, meta: "Meta", line: str, source_key: str | None = None) -> "Assessment":
-        """From what `meta_of` kept of a result and the line it was written as."""
+        """From what `meta_of` kept of a result and the line it was written as (without its newline)."""
         case_id, kind, area, as_of, facts, status, (name, version, sha256) = meta
-        return cls(case_id, kind, area, as_of, facts, line.rstrip("\n"), status,
-                   {"name": name, "version": version, "sha256": sha256}, source_key)
+        return cls(case_id, kind, area, as_of, facts, line.rstrip("\n"), status, name, version, sha256, source_key)
 
 
 Meta = tuple  # (case_id, kind, area, as_of, facts as canonical JSON, status, (ruleset name, version, sha256))
@@ -71,10 +71,13 @@ def record_hash(previous: str, row: dict[str, Any] | tuple[Any, ...]) -> str:
     the result, itself a JSON text with sorted keys, stands as that JSON (not quoted as a string)."""
     values = row if isinstance(row, tuple) else tuple(row.get(name) for name in HASHED)
     result = values[_RESULT]
-    before = json.dumps(values[:_RESULT], separators=(",", ":"), ensure_ascii=False)[1:-1]
-    after = json.dumps(values[_RESULT + 1:], separators=(",", ":"), ensure_ascii=False)[1:-1]
-    text = f"[{before},{result if result is not None else 'null'},{after}]"
-    return hashlib.sha256((previous + text).encode("utf-8")).hexdigest()
+    before = _encode(values[:_RESULT])[1:-1]
+    after = _encode(values[_RESULT + 1:])[1:-1]
+    text = f"{previous}[{before},{result if result is not None else 'null'},{after}]".encode("utf-8")
+    return hashlib.sha256(text).hexdigest()
+
+
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # built once: json.dumps builds one a call
 
 
 def now() -> str:

@@ -162,10 +162,7 @@ class Store:
             for a in items:
                 if a.source_key and a.source_key in known:
                     continue
-                ruleset = a.ruleset
-                append.add_values(("assessment", a.case_id, a.case_kind, a.area, a.as_of, a.facts, a.result, a.status,
-                                   ruleset["name"], ruleset["version"], ruleset["sha256"], __version__, by, at,
-                                   None, None, None, None, a.source_key))
+                append.add_values(("assessment", *a[:10], __version__, by, at, None, None, None, None, a.source_key))
             return append.numbers
 
     @_one_line
@@ -333,15 +330,20 @@ class Verdict:
 
 
 class _Append:
-    """Records added in one transaction, each chained to the one before, inserted in batches through
-    the driver (a record is a tuple in the order of HASHED, then its hash)."""
+    """Records added in one transaction, each chained to the one before, inserted through the driver a
+    few hundred rows a statement (a record is a tuple in the order of HASHED, then its hash).
+
+    One INSERT of many rows, not executemany: SQLite's driver lets go of the GIL for every row it
+    steps, and in a batch each hand-over to the busy thread that writes the results costs more than
+    the insert (measured: bench/README.md)."""
+
+    ROWS = 400  # rows a statement: 400 x 22 parameters, within SQLite's 32,766 and PostgreSQL's 65,535
 
     def __init__(self, conn: sa.Connection, seq: int, last: str) -> None:
         self.conn, self.seq, self.last = conn, seq, last
         self.numbers: list[int] = []
         self._rows: list[tuple[Any, ...]] = []
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        self._insert = f"INSERT INTO records ({', '.join(HASHED)}, hash) VALUES ({', '.join([mark] * (len(HASHED) + 1))})"
+        self._mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
     def add(self, fields: dict[str, Any]) -> None:
         """A record from its fields by name (any not given is null)."""
@@ -355,13 +357,20 @@ class _Append:
         self.last = record_hash(self.last, row)
         self._rows.append((*row, self.last))
         self.numbers.append(self.seq)
-        if len(self._rows) >= 1000:
+        if len(self._rows) >= self.ROWS:
             self.flush()
 
     def flush(self) -> None:
         if self._rows:
-            self.conn.exec_driver_sql(self._insert, self._rows)
+            self.conn.exec_driver_sql(_insert(self._mark, len(self._rows)), tuple(value for row in self._rows for value in row))
             self._rows = []
+
+
+@functools.lru_cache(maxsize=16)
+def _insert(mark: str, rows: int) -> str:
+    """INSERT of that many records, with the driver's parameter mark."""
+    one = f"({', '.join([mark] * (len(HASHED) + 1))})"
+    return f"INSERT INTO records ({', '.join(HASHED)}, hash) VALUES {', '.join([one] * rows)}"
 
 
 def export_rows(store: Store) -> Iterator[dict[str, Any]]:
