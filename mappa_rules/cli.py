@@ -241,6 +241,28 @@ def _answers_from_the_terminal() -> None:
         raise MappaError("the case came on standard input, and there is no terminal to answer the questions on") from None
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told otherwise).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--token", envvar="MAPPA_TOKEN", default=None, help="Required on every request ($MAPPA_TOKEN); needed off loopback.")
+@click.option("--behind-proxy", is_flag=True, help="Off loopback without a token: the area's authenticating proxy stands in front.")
+@click.option("--max-body-mb", type=click.IntRange(1, 1024), default=20, show_default=True, help="Largest request body, MiB.")
+@click.option("--timeout", "max_seconds", type=click.FloatRange(1, 3600), default=30, show_default=True,
+              help="Seconds a request may take before it is answered 503.")
+@DB_OPTION
+@RULESETS_OPTION
+@reports_errors
+def serve_command(host: str, port: int, workers: int, token: str | None, behind_proxy: bool, max_body_mb: int,
+                  max_seconds: float, db: str | None, rulesets_dir: Path | None) -> None:
+    """Serve the guided interview, reports, caseloads and the decision record in a browser, and a JSON API."""
+    from mappa_rules.web.serve import checked_settings, run as serve
+
+    settings = checked_settings(host, port, db, rulesets_dir, token, behind_proxy, max_body_mb, max_seconds)
+    click.echo(f"mappa: serving on http://{host}:{port}/ (OFFICIAL-SENSITIVE; Ctrl-C stops)", err=True)
+    serve(settings, workers)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @RULESETS_OPTION

@@ -196,6 +196,14 @@ def render_traceability(trace: dict[str, Any], fmt: str, generated_at: dt.dateti
                    generated_at=_stamp(generated_at), reference="Clause traceability")
 
 
+def render_page(template: str, title: str, audience: str = "practitioner", **context: Any) -> str:
+    """A page of `mappa serve` (reports/web/): the reports' HTML page and its marking, with the server's navigation."""
+    context.setdefault("words", Glossary())
+    context.setdefault("rec", None)
+    return _render(template, "html", title=title, audience=audience, generated_at=_stamp(None),
+                   reference=context.pop("reference", title), **context)
+
+
 def _stamp(moment: dt.datetime | None) -> str:
     moment = moment or dt.datetime.now(dt.timezone.utc)
     moment = moment.astimezone(dt.timezone.utc)

@@ -1,0 +1,56 @@
+"""The ASGI app of `mappa serve`: the JSON API and the pages behind the guard (see guard.py)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from mappa_rules import __version__
+from mappa_rules.loader import load_library
+from mappa_rules.web import api, pages
+from mappa_rules.web.guard import Guard
+from mappa_rules.web.jobs import Jobs
+from mappa_rules.web.settings import Settings
+
+LOG = logging.getLogger("mappa_rules.web")
+DESCRIPTION = ("MAPPA decision support: eligibility, category, management level and risk, with the rules' reasons. "
+               "Every response is OFFICIAL-SENSITIVE. `POST /api/assess` answers exactly as `mappa assess --format json`; "
+               "a refused case is status 422 with the CLI's error object.")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The app for one server's settings (the library loaded once; a decision record opened if configured)."""
+    work = Path(settings.work_dir) if settings.work_dir else Path(tempfile.mkdtemp(prefix="mappa-serve-"))
+    state = SimpleNamespace(settings=settings, library=load_library(Path(settings.rulesets_dir) if settings.rulesets_dir else None),
+                            store=None, jobs=Jobs(work, settings.rulesets_dir))
+    if settings.db:
+        from mappa_rules.record import Store, database_url
+
+        state.store = Store(database_url(settings.db))
+    app = FastAPI(title="mappa-rules", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json")
+    app.state.mappa = state
+    app.include_router(api.router(state))
+    app.include_router(pages.router(state))
+    app.add_exception_handler(Exception, _failed)
+    app.add_middleware(Guard, settings=settings)
+    return app
+
+
+async def _failed(request: Request, exc: Exception) -> Response:
+    """A fault of the server: logged with its traceback, answered in one line (never a traceback to the user)."""
+    LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    text = "The server could not complete this request; the fault is logged. Please try again or report it."
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": text, "field": None, "cites": []}, status_code=500)
+    return PlainTextResponse(f"OFFICIAL-SENSITIVE\n\n{text}\n", status_code=500)
+
+
+def app_from_env() -> FastAPI:
+    """For uvicorn's worker processes: the settings `mappa serve` put in the environment."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,177 @@
+"""What every request passes before the app sees it, and what every response carries.
+
+- Host: only the names the server was started on (a page on loopback refuses other names, so a
+  web page elsewhere cannot reach it by DNS rebinding).
+- Token: when the server has one, every request but /healthz and /login carries it (a bearer
+  header, or the cookie /login sets); compared in constant time.
+- Size and time: a body larger than the limit is refused 413; a request still working after the
+  time limit is answered 503 (its work, if any, finishes in the background under the engine's lock).
+- Headers: a strict Content-Security-Policy (nothing from elsewhere; the pages' own inline style
+  blocks admitted by their sha256, no script at all), no caching, no framing, no referrer.
+- CSRF: every form carries a token bound to a cookie (`csrf_token`, `check_csrf`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from typing import Any, Awaitable, Callable
+
+import anyio
+
+from mappa_rules.web.settings import Settings
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+OPEN_PATHS = {"/healthz", "/login"}
+UNTIMED = {"/api/batch"}  # streams as it goes, bounded by its size instead
+TOKEN_COOKIE, CSRF_COOKIE = "mappa_token", "mappa_csrf"
+_STYLE = re.compile(rb"<style>(.*?)</style>", re.S)
+
+
+class TooLarge(Exception):
+    pass
+
+
+class Guard:
+    """ASGI middleware: see the module docstring."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], settings: Settings) -> None:
+        self.app, self.settings = app, settings
+        self.hosts = {h.lower() for h in settings.allowed_hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        path = scope["path"]
+        if headers.get("host", "").lower() not in self.hosts and not self.settings.behind_proxy:
+            await _plain(send, 400, "This server does not answer to that host name.")
+            return
+        if self.settings.token and path not in OPEN_PATHS and not self._has_token(headers):
+            await _refuse_unauthenticated(send, path)
+            return
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.settings.max_body:
+            await _plain(send, 413, f"The request is larger than the limit of {self.settings.max_body // (1024 * 1024)} MiB.", path)
+            return
+        started = False
+
+        async def counted_receive() -> dict[str, Any]:
+            message = await receive()
+            counted_receive.total += len(message.get("body", b""))  # type: ignore[attr-defined]
+            if counted_receive.total > self.settings.max_body:  # type: ignore[attr-defined]
+                raise TooLarge
+            return message
+        counted_receive.total = 0  # type: ignore[attr-defined]
+
+        async def secured_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            if path in UNTIMED:
+                await self.app(scope, counted_receive, _with_headers(secured_send))
+            else:
+                with anyio.fail_after(self.settings.max_seconds):
+                    await self.app(scope, counted_receive, _with_headers(secured_send))
+        except TooLarge:
+            if not started:
+                await _plain(send, 413, f"The request is larger than the limit of {self.settings.max_body // (1024 * 1024)} MiB.", path)
+        except TimeoutError:
+            if not started:
+                await _plain(send, 503, f"The request took longer than {self.settings.max_seconds:g} s; try a smaller one.", path)
+
+    def _has_token(self, headers: dict[str, str]) -> bool:
+        given = ""
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            given = auth[7:].strip()
+        else:
+            for part in headers.get("cookie", "").split(";"):
+                name, _, value = part.strip().partition("=")
+                if name == TOKEN_COOKIE:
+                    given = value
+        return bool(given) and hmac.compare_digest(given.encode(), (self.settings.token or "").encode())
+
+
+def _with_headers(send: Send) -> Send:
+    """Security headers on every response; an HTML page is held until complete so its inline style
+    blocks can be admitted by hash."""
+    held: list[dict[str, Any]] = []
+
+    async def wrapped(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+            if content_type.startswith(b"text/html"):
+                held.append(message)
+                return
+            message["headers"] = list(message.get("headers", [])) + security_headers(b"")
+            await send(message)
+            return
+        if held:
+            held.append(message)
+            if message.get("more_body"):
+                return
+            start, *parts = held
+            body = b"".join(p.get("body", b"") for p in parts)
+            start["headers"] = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"] + \
+                [(b"content-length", str(len(body)).encode())] + security_headers(body)
+            held.clear()
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        await send(message)
+
+    return wrapped
+
+
+def security_headers(html: bytes) -> list[tuple[bytes, bytes]]:
+    styles = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s).digest()).decode()}'" for s in _STYLE.findall(html))
+    policy = (f"default-src 'none'; style-src {styles or chr(39) + 'none' + chr(39)}; img-src 'self' data:; form-action 'self'; "
+              "frame-ancestors 'none'; base-uri 'none'")
+    return [(b"content-security-policy", policy.encode()), (b"cache-control", b"no-store"),
+            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+            (b"cross-origin-opener-policy", b"same-origin")]
+
+
+async def _plain(send: Send, status: int, text: str, path: str = "") -> None:
+    if path.startswith("/api/"):
+        body = json.dumps({"error": text, "field": None, "cites": []}).encode()
+        kind = b"application/json"
+    else:
+        body = f"OFFICIAL-SENSITIVE\n\n{text}\n".encode()
+        kind = b"text/plain; charset=utf-8"
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())] + security_headers(b"")})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _refuse_unauthenticated(send: Send, path: str) -> None:
+    if path.startswith("/api/"):
+        await _plain(send, 401, "This server needs its token: send it as 'Authorization: Bearer TOKEN'.", path)
+        return
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", b"/login"), (b"content-length", b"0")] + security_headers(b"")})
+    await send({"type": "http.response.body", "body": b""})
+
+
+def csrf_token(secret: str, cookie: str) -> str:
+    """The token a form carries: the cookie's value signed with the server's secret."""
+    return hmac.new(secret.encode(), cookie.encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf(secret: str, cookie: str | None, given: str | None) -> bool:
+    return bool(cookie) and bool(given) and hmac.compare_digest(csrf_token(secret, cookie or ""), given or "")
+
+
+def new_cookie_value() -> str:
+    return secrets.token_urlsafe(24)

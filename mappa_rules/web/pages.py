@@ -1,0 +1,338 @@
+"""The pages: start, the guided interview, the result and its downloads, caseload uploads, and the
+decision record. Rendered on the server from the reports' templates; no script, so they work with
+JavaScript switched off. An interview travels in each form (state.py), so case data is only ever in
+POST bodies; every form carries a CSRF token bound to a cookie."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from mappa_rules.errors import MappaError, OptionError
+from mappa_rules.interview import Interview, answer_lines, choices
+from mappa_rules.plain import show
+from mappa_rules.report import glossary, render, render_page
+from mappa_rules.web import state as carried
+from mappa_rules.web.guard import CSRF_COOKIE, TOKEN_COOKIE, check_csrf, csrf_token, new_cookie_value
+from mappa_rules.web.service import off_loop
+
+KIND_WORDS = {
+    "case": "A person: MAPPA eligibility, category, management level and risk",
+    "referral": "A referral decision: is it on time, and is it accepted",
+    "complaint": "A complaint: MAPPA or a single agency's procedure",
+    "disagreement": "A disagreement about a referral or a level",
+    "meeting_notice": "A meeting notice: is it given in time",
+}
+AUDIENCES = ("practitioner", "auditor")
+
+
+def router(app_state: Any) -> APIRouter:
+    pages = APIRouter(include_in_schema=False)
+    library, settings = app_state.library, app_state.settings
+
+    def page(request: Request, template: str, title: str, status: int = 200, **context: Any) -> HTMLResponse:
+        cookie = request.cookies.get(CSRF_COOKIE)
+        fresh = not cookie
+        cookie = cookie or new_cookie_value()
+        html = render_page(template, title, csrf=csrf_token(settings.secret, cookie), **context)
+        response = HTMLResponse(html, status_code=status)
+        if fresh:
+            response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        return response
+
+    async def form_of(request: Request) -> Any:
+        form = await request.form()
+        if not check_csrf(settings.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
+            raise _Forbidden
+        return form
+
+    def problem(request: Request, text: str, status: int = 422, heading: str = "Not accepted") -> HTMLResponse:
+        return page(request, "web/problem.j2", "MAPPA decision support", status, heading=heading, problem=text)
+
+    @pages.get("/", response_class=HTMLResponse)
+    async def start(request: Request) -> HTMLResponse:
+        kinds = [(kind, KIND_WORDS.get(kind, show(kind))) for kind in library.current.kinds]
+        return page(request, "web/start.j2", "MAPPA decision support: start an assessment", kinds=kinds)
+
+    @pages.post("/interview", response_class=HTMLResponse)
+    async def interview(request: Request) -> Response:
+        try:
+            form = await form_of(request)
+        except _Forbidden:
+            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
+        action = str(form.get("action") or "continue")
+
+        def step() -> tuple[Interview, str | None, str | None]:
+            if action == "start":
+                return _started(library, form), None, None
+            interview = carried.decode(str(form.get("state") or ""), library)
+            asking, trouble = None, None
+            if action == "answer":
+                fact = str(form.get("fact") or "")
+                said = "uncertain" if form.get("unknown") else str(form.get("answer") or "").strip()
+                if fact not in interview.book.facts:
+                    raise OptionError("the question answered is not one of this case's facts (start again)")
+                if not said:
+                    asking, trouble = fact, "Choose an answer, or say you don't know."
+                else:
+                    try:
+                        interview.answer(fact, said)
+                    except MappaError as exc:
+                        asking, trouble = fact, str(getattr(exc, "reason", exc))
+            elif action == "back":
+                interview.back()
+            elif action == "change":
+                fact = str(form.get("change") or "")
+                asking = fact if fact in interview.book.facts else None
+            return interview, asking, trouble
+        try:
+            interview, asking, trouble = await off_loop(step)
+        except MappaError as exc:
+            return problem(request, str(exc))
+        if action == "result":
+            return await _result_page(request, interview, "practitioner")
+        return await off_loop(lambda: _interview_page(request, interview, asking, trouble))
+
+    def _interview_page(request: Request, interview: Interview, asking: str | None, trouble: str | None) -> HTMLResponse:
+        book = interview.book
+        result = interview.result()
+        question = interview.next_question() if asking is None else _question_for(book, asking)
+        spec = book.facts[question["fact"]] if question else None
+        given = [(name, book.facts[name].label or show(name), show(value)) for name, value in interview.facts.items()
+                 if name in book.facts]
+        case = interview.case_id or "(no case reference)"
+        return page(request, "web/interview.j2", f"MAPPA assessment: case {case}", 422 if trouble else 200,
+                    state=carried.encode(interview), question=question, spec=spec,
+                    current=interview.facts.get(question["fact"]) if question else None,
+                    choices=choices(book, question) if question else "", answer_lines=answer_lines(result),
+                    given=given, asked=len(interview._history), problem=trouble, reference=f"Case {case}")
+
+    async def _result_page(request: Request, interview: Interview, audience: str) -> HTMLResponse:
+        def build() -> HTMLResponse:
+            result, book = interview.result(), interview.book
+            case = result["case_id"] or "(no case reference)"
+            return page(request, "web/result.j2", f"MAPPA assessment: case {case}", audience=audience, r=result,
+                        words=glossary(book), reference=f"Case {case}", state=carried.encode(interview),
+                        recording=app_state.store is not None)
+        return await off_loop(build)
+
+    @pages.post("/result", response_class=HTMLResponse)
+    async def result_page(request: Request) -> Response:
+        try:
+            form = await form_of(request)
+            interview = await off_loop(carried.decode, str(form.get("state") or ""), library)
+        except _Forbidden:
+            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
+        except MappaError as exc:
+            return problem(request, str(exc))
+        audience = str(form.get("audience") or "practitioner")
+        return await _result_page(request, interview, audience if audience in AUDIENCES else "practitioner")
+
+    @pages.post("/download")
+    async def download(request: Request) -> Response:
+        try:
+            form = await form_of(request)
+            interview = await off_loop(carried.decode, str(form.get("state") or ""), library)
+        except _Forbidden:
+            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
+        except MappaError as exc:
+            return problem(request, str(exc))
+        fmt = str(form.get("format") or "case")
+        audience = str(form.get("audience") or "practitioner")
+        name = _file_name(interview.case_id)
+
+        def build() -> Response:
+            if fmt == "case":
+                body = yaml.safe_dump(interview.document(), sort_keys=False, allow_unicode=True)
+                return _attachment(body, f"{name}.yaml", "application/yaml")
+            result = interview.result()
+            if fmt == "json":
+                return _attachment(render(result, "json"), f"{name}.json", "application/json")
+            report = render(result, "html", audience if audience in AUDIENCES else "practitioner", words=glossary(interview.book))
+            return _attachment(report, f"{name}.html", "text/html; charset=utf-8")
+        return await off_loop(build)
+
+    # --- caseloads --------------------------------------------------------------------------------
+    @pages.get("/caseload", response_class=HTMLResponse)
+    async def caseload_form(request: Request) -> HTMLResponse:
+        return page(request, "web/caseload.j2", "MAPPA caseload: upload", limit_mb=settings.max_body // (1024 * 1024))
+
+    @pages.post("/caseload")
+    async def caseload_upload(request: Request) -> Response:
+        try:
+            form = await form_of(request)
+        except _Forbidden:
+            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
+        upload = form.get("caseload")
+        if upload is None or not hasattr(upload, "read"):
+            return page(request, "web/caseload.j2", "MAPPA caseload: upload", 422, problem="Choose a caseload file to upload.",
+                        limit_mb=settings.max_body // (1024 * 1024))
+        data = await upload.read()
+        try:
+            job_id = await off_loop(app_state.jobs.start, upload.filename or "", data)
+        except MappaError as exc:
+            return page(request, "web/caseload.j2", "MAPPA caseload: upload", 422, problem=str(exc),
+                        limit_mb=settings.max_body // (1024 * 1024))
+        return RedirectResponse(f"/caseload/{job_id}", status_code=303)
+
+    @pages.get("/caseload/{job_id}", response_class=HTMLResponse)
+    async def caseload_job(request: Request, job_id: str) -> Response:
+        job = app_state.jobs.status(job_id)
+        if job is None:
+            return problem(request, "There is no such caseload on this server (it may have been restarted).", 404, "Not found")
+        if job["finished"]:
+            return HTMLResponse(app_state.jobs.file(job_id, "summary.html").read_text(encoding="utf-8"))
+        return page(request, "web/job.j2", "MAPPA caseload: assessing", job=job)
+
+    @pages.get("/caseload/{job_id}/{which}")
+    async def caseload_file(request: Request, job_id: str, which: str) -> Response:
+        path = app_state.jobs.file(job_id, f"{which}.jsonl") if which in ("results", "errors") else None
+        if path is None:
+            return problem(request, "There is no such file for this caseload.", 404, "Not found")
+        return FileResponse(path, media_type="application/x-ndjson", filename=f"caseload-{which}.jsonl")
+
+    # --- the decision record ----------------------------------------------------------------------
+    @pages.get("/record", response_class=HTMLResponse)
+    async def records(request: Request) -> Response:
+        store = app_state.store
+        if store is None:
+            return page(request, "web/records.j2", "MAPPA decision record", configured=False, rows=[], limit=0)
+        try:
+            rows = (await off_loop(store.listing))[-200:][::-1]
+        except MappaError as exc:
+            return problem(request, str(exc), 503, "The decision record cannot be read")
+        shown = [{**row, "what": _what(row), "when": f"{show(row['recorded_at'][:10])}, {row['recorded_at'][11:16]} UTC"} for row in rows]
+        return page(request, "web/records.j2", "MAPPA decision record", configured=True, rows=shown, limit=200)
+
+    @pages.post("/record")
+    async def record_assessment(request: Request) -> Response:
+        from mappa_rules.chain import Assessment
+
+        store = app_state.store
+        try:
+            form = await form_of(request)
+            interview = await off_loop(carried.decode, str(form.get("state") or ""), library)
+            if store is None:
+                raise OptionError("no decision record is configured on this server (mappa serve --db)")
+            result = await off_loop(interview.result)
+            (number,) = await off_loop(store.record, [Assessment.of(result)], str(form.get("by") or ""))
+        except _Forbidden:
+            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
+        except MappaError as exc:
+            return problem(request, str(exc))
+        return RedirectResponse(f"/record/{number}", status_code=303)
+
+    async def _record_page(request: Request, number: int, status: int = 200, **extra: Any) -> Response:
+        from mappa_rules.recorded import decision_view, result_of
+        from mappa_rules.wording import outcome_label
+
+        store = app_state.store
+        if store is None:
+            return page(request, "web/records.j2", "MAPPA decision record", configured=False, rows=[], limit=0)
+
+        def build() -> Response:
+            record = store.get(number)
+            result = result_of(record, library)
+            view = decision_view(record, store.decisions_on(number), result)
+            keys = list(dict.fromkeys([*result.get("outcomes", {}), *result.get("answers", {})]))
+            case = result["case_id"] or "(no case reference)"
+            return page(request, "web/record.j2", f"MAPPA assessment: case {case} (record {number})", status,
+                        r=result, rec=view, words=glossary(library.for_data({"as_of": result["as_of"]})),
+                        reference=f"Case {case}", outcomes=[(k, outcome_label(k)) for k in keys], **extra)
+        try:
+            return await off_loop(build)
+        except MappaError as exc:
+            return problem(request, str(exc), 404, "Not found")
+
+    @pages.get("/record/{number}", response_class=HTMLResponse)
+    async def record_page(request: Request, number: int) -> Response:
+        return await _record_page(request, number)
+
+    @pages.post("/record/{number}/override", response_class=HTMLResponse)
+    async def override(request: Request, number: int) -> Response:
+        from mappa_rules.recorded import decided_value
+
+        store = app_state.store
+        try:
+            form = await form_of(request)
+            if store is None:
+                raise OptionError("no decision record is configured on this server (mappa serve --db)")
+            record = await off_loop(store.get, number)
+            if not record["case_id"]:
+                raise OptionError(f"record {number} has no case reference, so no decision can be linked to it")
+            value = decided_value(str(form.get("value") or ""))
+            seq, latest = await off_loop(store.override, record["case_id"], str(form.get("outcome") or ""), value,
+                                         str(form.get("reason") or ""), str(form.get("by") or ""))
+        except _Forbidden:
+            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
+        except MappaError as exc:
+            return await _record_page(request, number, 422, problem=str(exc))
+        notice = f"Recorded as record {seq}." + ("" if latest["seq"] == number else
+                                                 f" It is linked to record {latest['seq']}, the case's latest assessment.")
+        return await _record_page(request, latest["seq"], notice=notice)
+
+    # --- the token, when the server has one --------------------------------------------------------
+    @pages.get("/login", response_class=HTMLResponse)
+    async def login_form(request: Request) -> HTMLResponse:
+        return page(request, "web/login.j2", "MAPPA decision support: sign in")
+
+    @pages.post("/login", response_class=HTMLResponse)
+    async def login(request: Request) -> Response:
+        import hmac
+
+        form = await request.form()
+        given = str(form.get("token") or "")
+        if not settings.token or not hmac.compare_digest(given.encode(), settings.token.encode()):
+            return page(request, "web/login.j2", "MAPPA decision support: sign in", 401, problem="That is not this server's token.")
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        return response
+
+    return pages
+
+
+class _Forbidden(Exception):
+    """A form without a valid CSRF token."""
+
+
+def _started(library: Any, form: Any) -> Interview:
+    kind = str(form.get("kind") or "case")
+    if kind not in library.current.kinds:
+        raise OptionError(f"kind: '{show(kind)}' is not a kind of assessment this server knows")
+    data: dict[str, Any] = {"kind": kind}
+    for name in ("case_id", "as_of"):
+        text = str(form.get(name) or "").strip()
+        if text:
+            data[name] = text
+    return Interview.start(library, data)
+
+
+def _question_for(book: Any, fact: str) -> dict[str, Any]:
+    spec = book.facts[fact]
+    return {"fact": fact, "label": spec.label or show(fact), "question": spec.question or spec.meaning or spec.label,
+            "effect": "none", "outcomes": [], "if": {}}
+
+
+def _file_name(case_id: str | None) -> str:
+    """A download's name from the case reference: letters, digits, - and _ only."""
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", case_id or "").strip("-")[:60]
+    return f"mappa-{cleaned}" if cleaned else "mappa-case"
+
+
+def _attachment(body: str, name: str, media_type: str) -> Response:
+    return Response(body, media_type=media_type, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def _what(row: dict[str, Any]) -> str:
+    from mappa_rules.wording import outcome_label
+
+    if row["type"] == "override":
+        return f"Decision on record {row['refers_to']}: {outcome_label(row['outcome'])} {show(json.loads(row['value']))}"
+    if row["type"] == "checkpoint":
+        return "Retention checkpoint"
+    return f"Assessment ({show(row['case_kind'])})"

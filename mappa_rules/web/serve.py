@@ -1,0 +1,43 @@
+"""Starting a server: refuse an unsafe or broken start with one line, then hand over to uvicorn."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mappa_rules.errors import OptionError
+from mappa_rules.web.settings import ENV, Settings, is_loopback
+
+
+def checked_settings(host: str, port: int, db: str | None, rulesets_dir: Path | None, token: str | None,
+                     behind_proxy: bool, max_body_mb: int, max_seconds: float) -> Settings:
+    """The settings of a server about to start; an OptionError if it would not be safe or could not work."""
+    if not is_loopback(host) and not token and not behind_proxy:
+        raise OptionError(f"--host {host} is reachable from other machines: give --token (or $MAPPA_TOKEN), or "
+                          "--behind-proxy when the area's authenticating proxy stands in front of it")
+    if token is not None and len(token) < 16:
+        raise OptionError("--token: at least 16 characters (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe())')")
+    from mappa_rules.loader import load_library
+
+    load_library(rulesets_dir)  # a broken ruleset folder: one line now, not a failing server
+    if db:
+        from mappa_rules.record import Store, database_url
+
+        Store(database_url(db)).close()  # made or upgraded once, before the workers start
+    return Settings(host=host, port=port, rulesets_dir=str(rulesets_dir) if rulesets_dir else None, db=db, token=token,
+                    max_body=max_body_mb * 1024 * 1024, max_seconds=max_seconds, behind_proxy=behind_proxy)
+
+
+def run(settings: Settings, workers: int) -> None:
+    """Serve until stopped; the uploads' folder is private to this server and removed when it stops."""
+    import uvicorn
+
+    work = tempfile.mkdtemp(prefix="mappa-serve-")  # 0700
+    try:
+        os.environ[ENV] = Settings(**{**settings.__dict__, "work_dir": work}).to_env()
+        uvicorn.run("mappa_rules.web.app:app_from_env", factory=True, host=settings.host, port=settings.port,
+                    workers=workers, proxy_headers=settings.behind_proxy, server_header=False, log_level="info")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
