@@ -1,11 +1,11 @@
 """The JSON API: the contract of `mappa assess --format json`, over HTTP.
 
-Errors are the CLI's error object, `{"error", "field", "cites"}`, with status 422 (a case the rules
-refuse) or 400 (a request that is not JSON)."""
+Errors are the CLI's error object, `{"error", "field", "cites"}`: status 422 for a case refused as
+the CLI refuses it (malformed JSON included), 415 for a body of another type, 413 for one too large."""
 
 from __future__ import annotations
 
-import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -52,7 +52,8 @@ def router(state: Any) -> APIRouter:
     """The API's routes; `state` holds the library and settings."""
     api = APIRouter()
     errors = {422: {"model": ErrorBody, "description": "The case was refused: the same error object as the CLI's"},
-              400: {"model": ErrorBody, "description": "The body is not JSON"}}
+              415: {"model": ErrorBody, "description": "The body is not sent as application/json"},
+              413: {"model": ErrorBody, "description": "The body is larger than the server's limit"}}
     case_body = {"requestBody": {"required": True, "content": {"application/json": {"schema": case_json_schema(state.library.current)}}}}
 
     @api.post("/api/assess", responses={200: {"description": "The result, exactly as `mappa assess --format json` prints it",
@@ -97,9 +98,13 @@ def router(state: Any) -> APIRouter:
             return refused
         folder = Path(tempfile.mkdtemp(prefix="batch-", dir=state.settings.work_dir or None))
         upload = folder / "caseload.jsonl"
-        with upload.open("wb") as out:
-            async for part in request.stream():
-                out.write(part)
+        try:
+            with upload.open("wb") as out:
+                async for part in request.stream():
+                    out.write(part)
+        except BaseException:  # too large, or the client went away: nothing of it is kept
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return StreamingResponse(_stream_rows(state, upload, folder), media_type="application/x-ndjson")
 
     @api.get("/api/rules", summary="Every rule: id, title and the clauses it cites")
@@ -130,8 +135,7 @@ async def _stream_rows(state: Any, upload: Path, folder: Path) -> Any:
             _, _, line = await off_loop(evaluate_row, row, state.library)
             yield line if line.endswith("\n") else line + "\n"
     finally:
-        upload.unlink(missing_ok=True)
-        folder.rmdir()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _content_type(request: Request, accepted: tuple[str, ...]) -> JSONResponse | None:
@@ -149,4 +153,4 @@ def _mapping(data: Any) -> dict[str, Any]:
     return data
 
 
-__all__ = ["router", "ErrorBody", "json"]
+__all__ = ["router", "ErrorBody"]

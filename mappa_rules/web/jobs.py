@@ -8,7 +8,9 @@ import json
 import os
 import re
 import secrets
+import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from mappa_rules.errors import MappaError, OptionError
 
 SUFFIXES = {".jsonl": ".jsonl", ".json": ".jsonl", ".ndjson": ".jsonl", ".csv": ".csv"}
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+KEPT_HOURS = 2.0  # a caseload's upload and results are removed this long after it was started
 
 
 class Jobs:
@@ -29,6 +32,7 @@ class Jobs:
         suffix = SUFFIXES.get(Path(filename or "").suffix.lower())
         if suffix is None:
             raise OptionError(f"{_name(filename)}: a caseload is a .jsonl or .csv file")
+        self.forget_old()
         job_id = secrets.token_urlsafe(16)
         folder = self.folder / job_id
         folder.mkdir(mode=0o700)
@@ -38,6 +42,17 @@ class Jobs:
         (folder / "job.json").write_text(json.dumps({"name": _name(filename), "rows": rows}))
         threading.Thread(target=self._run, args=(folder, upload), name=f"caseload-{job_id[:6]}", daemon=True).start()
         return job_id
+
+    def forget_old(self, hours: float = KEPT_HOURS) -> None:
+        """Remove the uploads and results of jobs started more than `hours` ago: case data is kept no longer than needed."""
+        cutoff = time.time() - hours * 3600
+        for folder in self.folder.iterdir() if self.folder.is_dir() else []:
+            job = folder / "job.json"
+            try:
+                if JOB_ID.match(folder.name) and job.stat().st_mtime < cutoff:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                continue
 
     def status(self, job_id: str) -> dict[str, Any] | None:
         """How far a job is: name, rows, done, failed (a reason) and finished; None for no such job."""

@@ -1,0 +1,212 @@
+"""`mappa serve`'s JSON API and its guard, against a real server (tests/webserver.py) over HTTP.
+
+The API answers exactly as `mappa assess --format json` on every example; a refused case is 422
+with the CLI's error object; the OpenAPI document validates; and every request passes the guard
+(host, token, size, content type, CSRF) and every response carries the security headers."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from tests.webserver import MAPPA, serving
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".yaml", ".json"))
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = tmp_path_factory.mktemp("web") / "decisions.sqlite3"
+    with serving("--db", str(db), "--max-body-mb", "1") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def client(server: str) -> httpx.Client:
+    with httpx.Client(base_url=server, timeout=30) as c:
+        yield c
+
+
+def document(path: Path) -> str:
+    return json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str)
+
+
+def cli_json(path: Path) -> tuple[int, dict]:
+    done = subprocess.run([MAPPA, "assess", path.name, "--format", "json"], capture_output=True, text=True, cwd=path.parent)
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_assess_equals_the_cli_on_every_example(client: httpx.Client, example: Path) -> None:
+    answer = client.post("/api/assess", content=document(example), headers=JSON)
+    code, expected = cli_json(example)
+    assert code == 0 and answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    assert answer.json() == expected
+
+
+BAD = {
+    "malformed.json": b'{"kind": "case", "facts": {',
+    "unknown-fact.json": b'{"kind": "case", "facts": {"custody_monthz": 12}}',
+    "wrong-type.json": b'{"kind": "case", "facts": {"custody_months": "twelve"}}',
+    "impossible-date.json": b'{"kind": "case", "as_of": "2026-13-45", "facts": {}}',
+    "not-a-mapping.json": b'[1, 2, 3]',
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_a_refused_case_is_422_with_the_cli_error_object(client: httpx.Client, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(BAD[name])
+    code, expected = cli_json(path)
+    answer = client.post("/api/assess", content=BAD[name], headers=JSON)
+    assert code != 0 and answer.status_code == 422
+    body = answer.json()
+    assert set(body) == {"error", "field", "cites"}
+    assert (body["field"], body["cites"]) == (expected["field"], expected["cites"])
+    assert body["error"].removeprefix("request") == expected["error"].removeprefix(path.name), "the same words, another source"
+
+
+def test_the_openapi_document_validates_and_describes_the_contract(client: httpx.Client) -> None:
+    from openapi_spec_validator import validate
+
+    spec = client.get("/openapi.json").json()
+    validate(spec)
+    assess = spec["paths"]["/api/assess"]["post"]
+    assert assess["requestBody"]["content"]["application/json"]["schema"]["title"] == "MAPPA case file"
+    assert "ErrorBody" in json.dumps(assess["responses"]["422"])
+    assert {"/api/assess", "/api/next-question", "/api/batch", "/api/rules", "/api/schema", "/healthz"} <= set(spec["paths"])
+    assert not any(path.startswith(("/interview", "/record", "/caseload")) for path in spec["paths"]), "pages are not API"
+
+
+def test_next_question_is_the_interviews_question(client: httpx.Client) -> None:
+    from mappa_rules.interview import Interview
+    from mappa_rules.loader import load_library
+
+    case = {"kind": "case", "facts": {"subject_to_notification_requirements": True}}
+    answer = client.post("/api/next-question", content=json.dumps(case), headers=JSON).json()
+    assert answer["marking"] == "OFFICIAL-SENSITIVE"
+    assert answer["next_question"] == Interview.start(load_library(None), case).next_question()
+    assert answer["answers"]["eligible"]["firmness"] == "firm"
+    refused = client.post("/api/next-question", content=b'{"kind": "case", "facts": {"nope": 1}}', headers=JSON)
+    assert refused.status_code == 422 and refused.json()["field"] == "facts.nope"
+
+
+def test_batch_streams_one_line_a_row_in_order(client: httpx.Client) -> None:
+    rows = [document(EXAMPLES[0]), "{not json", json.dumps({"case_id": "B-3", "kind": "case", "facts": {"nope": 1}}), document(EXAMPLES[1])]
+    answer = client.post("/api/batch", content=("\n".join(rows) + "\n").encode(), headers={"content-type": "application/x-ndjson"})
+    assert answer.status_code == 200
+    lines = [json.loads(line) for line in answer.text.splitlines()]
+    assert len(lines) == 4
+    assert lines[0] == cli_json(EXAMPLES[0])[1] and lines[3] == cli_json(EXAMPLES[1])[1]
+    assert lines[1]["row"] == 2 and lines[1]["error"] and lines[2]["field"] == "facts.nope" and lines[2]["case_id"] == "B-3"
+
+
+def test_rules_schema_and_health(client: httpx.Client) -> None:
+    rules = client.get("/api/rules").json()
+    assert rules and {"id", "title", "cites"} <= set(rules[0])
+    assert client.get("/api/schema").json()["title"] == "MAPPA case file"
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+# --- the guard ----------------------------------------------------------------------------------
+
+def test_security_headers_on_pages_and_api(client: httpx.Client) -> None:
+    for answer in (client.get("/"), client.post("/api/assess", content=document(EXAMPLES[0]), headers=JSON)):
+        policy = answer.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "script-src" not in policy
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+    page = client.get("/")
+    assert "OFFICIAL-SENSITIVE" in page.text
+    hashes = re.findall(r"'sha256-([^']+)'", page.headers["content-security-policy"])
+    assert len(hashes) == page.text.count("<style>") >= 1, "each inline style block admitted by its hash, nothing else"
+    assert "<script" not in page.text and "http://" not in page.text.replace(client.base_url.host, "")
+
+
+def test_every_form_posts_and_no_case_data_goes_in_a_url(client: httpx.Client) -> None:
+    forms = re.findall(r"<form[^>]*>", client.get("/").text + client.get("/caseload").text)
+    assert forms and all('method="post"' in form for form in forms)
+
+
+def test_another_host_name_is_refused(server: str) -> None:
+    answer = httpx.get(server + "/healthz", headers={"host": "attacker.example"})
+    assert answer.status_code == 400
+
+
+def test_a_body_of_another_type_is_refused(client: httpx.Client) -> None:
+    answer = client.post("/api/assess", content=document(EXAMPLES[0]), headers={"content-type": "text/plain"})
+    assert answer.status_code == 415 and "application/json" in answer.json()["error"]
+
+
+def test_a_body_over_the_limit_is_refused(client: httpx.Client) -> None:
+    answer = client.post("/api/assess", content=b" " * (1024 * 1024 + 1), headers=JSON)
+    assert answer.status_code == 413 and "limit" in answer.json()["error"]
+
+    def chunks():  # no declared length: counted as it arrives
+        for _ in range(5):
+            yield b" " * (300 * 1024)
+    answer = client.post("/api/batch", content=chunks(), headers={"content-type": "application/x-ndjson"})
+    assert answer.status_code == 413
+
+
+def test_a_form_without_its_csrf_token_is_refused(client: httpx.Client) -> None:
+    answer = client.post("/interview", data={"action": "start", "kind": "case"})
+    assert answer.status_code == 403 and "expired or came from elsewhere" in answer.text
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    assert client.post("/interview", data={"action": "start", "kind": "case", "csrf": token}).status_code == 200
+    other = httpx.Client(base_url=client.base_url)  # another browser: its own cookie, so this token is not its
+    assert other.post("/interview", data={"action": "start", "kind": "case", "csrf": token}).status_code == 403
+
+
+def test_case_text_is_escaped_in_pages(client: httpx.Client) -> None:
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    page = client.post("/interview", data={"action": "start", "kind": "case", "csrf": token, "case_id": "<script>alert(1)</script>"})
+    assert page.status_code == 200
+    assert "<script>" not in page.text and "&lt;script&gt;" in page.text
+
+
+def test_a_tampered_interview_is_refused_in_one_line(client: httpx.Client) -> None:
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    for state in ("not json", json.dumps({"case": {"kind": "case", "facts": {"nope": 1}}}),
+                  json.dumps({"case": {"kind": "case"}, "history": [["os.system", 1, False]]})):
+        page = client.post("/interview", data={"action": "continue", "state": state, "csrf": token})
+        assert page.status_code == 422 and "Traceback" not in page.text and "OFFICIAL-SENSITIVE" in page.text
+
+
+def test_a_token_is_required_on_every_request_when_set() -> None:
+    token = "correct-horse-battery-staple"
+    with serving("--token", token) as base:
+        assert httpx.get(base + "/healthz").status_code == 200
+        refused = httpx.post(base + "/api/assess", content=document(EXAMPLES[0]), headers=JSON)
+        assert refused.status_code == 401 and "Bearer" in refused.json()["error"]
+        page = httpx.get(base + "/")
+        assert page.status_code == 303 and page.headers["location"] == "/login"
+        assert httpx.post(base + "/api/assess", content=document(EXAMPLES[0]),
+                          headers={**JSON, "authorization": f"Bearer {token}x"}).status_code == 401
+        assert httpx.post(base + "/api/assess", content=document(EXAMPLES[0]),
+                          headers={**JSON, "authorization": f"Bearer {token}"}).status_code == 200
+        with httpx.Client(base_url=base) as browser:
+            assert browser.post("/login", data={"token": "wrong"}).status_code == 401
+            assert browser.post("/login", data={"token": token}).status_code == 303
+            assert browser.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("options, says", [
+    (["--host", "0.0.0.0"], "--token"),
+    (["--host", "192.0.2.1", "--token", "short"], "at least 16"),
+    (["--rulesets", "/nonexistent-rulesets"], "nonexistent-rulesets"),
+])
+def test_an_unsafe_or_broken_start_is_refused_in_one_line(options: list[str], says: str) -> None:
+    done = subprocess.run([MAPPA, "serve", *options], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert says in done.stderr and "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

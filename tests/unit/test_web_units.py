@@ -1,0 +1,99 @@
+"""Parts of `mappa serve` tested directly: the guard's time limit and headers, the interview carried
+in a form, the jobs' folder, and the settings' loopback test."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import anyio
+import pytest
+
+from mappa_rules.errors import CaseError, OptionError
+from mappa_rules.interview import Interview
+from mappa_rules.loader import load_library
+from mappa_rules.web import state as carried
+from mappa_rules.web.guard import Guard, check_csrf, csrf_token, security_headers
+from mappa_rules.web.jobs import Jobs
+from mappa_rules.web.settings import Settings, is_loopback
+
+
+def _call(app, settings: Settings, path: str = "/x", headers: list | None = None) -> list[dict]:
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "path": path, "method": "GET", "headers": headers or [(b"host", b"127.0.0.1:8000")]}
+    anyio.run(Guard(app, settings), scope, receive, send)
+    return sent
+
+
+def test_a_request_over_its_time_is_answered_503() -> None:
+    async def slow(scope, receive, send) -> None:
+        await anyio.sleep(5)
+
+    started = time.monotonic()
+    sent = _call(slow, Settings(max_seconds=0.2))
+    assert time.monotonic() - started < 2
+    assert sent[0]["status"] == 503 and b"longer than 0.2 s" in sent[1]["body"]
+
+
+def test_an_html_page_is_held_and_its_style_blocks_admitted_by_hash() -> None:
+    async def page(scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+        await send({"type": "http.response.body", "body": b"<style>a{}</style>", "more_body": True})
+        await send({"type": "http.response.body", "body": b"<p>x</p>", "more_body": False})
+
+    sent = _call(page, Settings())
+    headers = dict(sent[0]["headers"])
+    assert headers[b"content-length"] == b"26" and sent[1]["body"] == b"<style>a{}</style><p>x</p>"
+    assert headers[b"content-security-policy"] == dict(security_headers(b"<style>a{}</style>"))[b"content-security-policy"]
+    assert b"'sha256-" in headers[b"content-security-policy"] and headers[b"cache-control"] == b"no-store"
+
+
+def test_csrf_token_is_bound_to_its_cookie() -> None:
+    token = csrf_token("secret", "cookie-a")
+    assert check_csrf("secret", "cookie-a", token)
+    assert not check_csrf("secret", "cookie-b", token) and not check_csrf("other", "cookie-a", token)
+    assert not check_csrf("secret", None, token) and not check_csrf("secret", "cookie-a", None)
+
+
+def test_an_interview_survives_the_form_and_back_still_undoes() -> None:
+    library = load_library(None)
+    interview = Interview.start(library, {"kind": "case", "case_id": "F-1"})
+    first = interview.next_question()["fact"]
+    interview.answer(first, "yes")
+    again = carried.decode(carried.encode(interview), library)
+    assert again.document() == interview.document() and again.result() == interview.result()
+    assert again.back() == first and first not in again.facts
+
+
+@pytest.mark.parametrize("text", ["", "[]", json.dumps({"case": []}), json.dumps({"case": {"kind": "case"}, "history": [[1, 2, 3]]}),
+                                  "x" * (carried.MAX_STATE + 1)])
+def test_a_tampered_interview_is_a_case_error(text: str) -> None:
+    with pytest.raises(CaseError):
+        carried.decode(text, load_library(None))
+
+
+def test_jobs_refuse_other_files_and_forget_old_uploads(tmp_path: Path) -> None:
+    jobs = Jobs(tmp_path, None)
+    with pytest.raises(OptionError, match="jsonl or .csv"):
+        jobs.start("caseload.xlsx", b"")
+    old = tmp_path / ("A" * 22)
+    old.mkdir()
+    (old / "job.json").write_text("{}")
+    os.utime(old / "job.json", (time.time() - 3 * 3600,) * 2)
+    jobs.forget_old()
+    assert not old.exists()
+    assert jobs.status("../../etc") is None and jobs.status("B" * 22) is None
+
+
+def test_loopback_names() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.8.9.10")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1") and not is_loopback("example.org")
