@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import traceback
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -44,7 +45,8 @@ def create_app(settings: Settings) -> FastAPI:
 
 async def _failed(request: Request, exc: Exception) -> Response:
     """A fault of the server: logged with its traceback, answered in one line (never a traceback to the user)."""
-    LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(traceback.extract_tb(exc.__traceback__)[-6:]))
+    LOG.error("%s %s failed: %s at %s", request.method, request.url.path, type(exc).__name__, where)  # no message: it may quote case data
     text = "The server could not complete this request; the fault is logged. Please try again or report it."
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": text, "field": None, "cites": []}, status_code=500)

@@ -13,6 +13,7 @@ import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from mappa_rules import MARKING
 from mappa_rules.errors import MappaError, OptionError
 from mappa_rules.interview import Interview, answer_lines, choices
 from mappa_rules.plain import show
@@ -148,7 +149,7 @@ def router(app_state: Any) -> APIRouter:
 
         def build() -> Response:
             if fmt == "case":
-                body = yaml.safe_dump(interview.document(), sort_keys=False, allow_unicode=True)
+                body = f"# {MARKING}\n" + yaml.safe_dump(interview.document(), sort_keys=False, allow_unicode=True)
                 return _attachment(body, f"{name}.yaml", "application/yaml")
             result = interview.result()
             if fmt == "json":
