@@ -241,10 +241,14 @@ class Store:
                                                   .order_by(records.c.seq)).mappings()]
 
     @_one_line
-    def listing(self, case_id: str | None = None, since: dt.date | None = None, overridden: bool = False) -> list[dict[str, Any]]:
-        """Records, oldest first, without their result text; `overridden`: assessments with a decision on them."""
+    def listing(self, case_id: str | None = None, since: dt.date | None = None, overridden: bool = False,
+                newest: int | None = None) -> list[dict[str, Any]]:
+        """Records, oldest first, without their result text; `overridden`: assessments with a decision on
+        them; `newest`: only that many, the newest first."""
         columns = [c for c in records.columns if c.name not in ("result", "facts")]
-        query = sa.select(*columns).order_by(records.c.seq)
+        query = sa.select(*columns).order_by(records.c.seq.desc() if newest else records.c.seq)
+        if newest:
+            query = query.limit(newest)
         if case_id is not None:
             query = query.where(records.c.case_id == case_id)
         if since is not None:

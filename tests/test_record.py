@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from mappa_rules import record as record_module
 from mappa_rules.chain import Assessment
 from mappa_rules.cli import main
-from mappa_rules.record import Store
+from mappa_rules.record import Store, database_url
 
 from support import EXAMPLES, MAPPA, generated_caseload
 
@@ -97,6 +97,8 @@ def test_listing_filters_by_case_day_and_decision(recorded: str) -> None:
     assert len(rows) == 1 and rows[0].split()[0] == "3" and "with a professional decision" in rows[0]
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     assert mappa("log", "list", "--db", recorded, "--since", tomorrow)[1].splitlines()[-1] == "No records."
+    store = Store(database_url(recorded))
+    assert [r["seq"] for r in store.listing(newest=2)] == [4, 3], "the newest first, as many as asked"
 
 
 def test_exports_carry_the_marking(recorded: str, tmp_path: Path) -> None:

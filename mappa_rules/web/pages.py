@@ -204,7 +204,7 @@ def router(app_state: Any) -> APIRouter:
         if store is None:
             return page(request, "web/records.j2", "MAPPA decision record", configured=False, rows=[], limit=0)
         try:
-            rows = (await off_loop(store.listing))[-200:][::-1]
+            rows = await off_loop(lambda: store.listing(newest=200))
         except MappaError as exc:
             return problem(request, str(exc), 503, "The decision record cannot be read")
         shown = [{**row, "what": _what(row), "when": f"{show(row['recorded_at'][:10])}, {row['recorded_at'][11:16]} UTC"} for row in rows]
