@@ -40,6 +40,8 @@ def router(app_state: Any) -> APIRouter:
         cookie = request.cookies.get(CSRF_COOKIE)
         fresh = not cookie
         cookie = cookie or new_cookie_value()
+        context.setdefault("problem", None)
+        context.setdefault("notice", None)
         html = render_page(template, title, csrf=csrf_token(settings.secret, cookie), **context)
         response = HTMLResponse(html, status_code=status)
         if fresh:
@@ -247,7 +249,7 @@ def router(app_state: Any) -> APIRouter:
                         reference=f"Case {case}", outcomes=[(k, outcome_label(k)) for k in keys], **extra)
         try:
             return await off_loop(build)
-        except MappaError as exc:
+        except OptionError as exc:  # no such record, or not an assessment; any other fault is the server's (500)
             return problem(request, str(exc), 404, "Not found")
 
     @pages.get("/record/{number}", response_class=HTMLResponse)
