@@ -61,3 +61,43 @@ def test_no_report_scrolls_sideways_on_a_phone(browser, pages) -> None:
         if width > 320:
             wide[name] = width
     assert not wide
+
+
+def test_axe_finds_no_violation_in_the_served_pages(browser, tmp_path) -> None:
+    """`mappa serve`'s pages (start, a question, an answer refused, the result, the caseload form, the
+    decision record), at 1000 and 320 px; axe is added past the pages' own policy, which admits no script."""
+    from tests.webserver import serving
+
+    if not AXE.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail("axe-core is not installed: .ci/run must run npm ci in tests/accessibility")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/accessibility)")
+    found, wide = {}, {}
+    with serving("--db", str(tmp_path / "decisions.sqlite3")) as base:
+        for width in (1000, 320):
+            context = browser.new_context(base_url=base, bypass_csp=True, viewport={"width": width, "height": 900})
+            page = context.new_page()
+
+            def check(name: str) -> None:
+                page.add_script_tag(path=str(AXE))
+                violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                                           ".map(v => v.id + ' (' + v.nodes.length + ')')")
+                if violations:
+                    found[f"{name} at {width} px"] = violations
+                if page.evaluate("document.documentElement.scrollWidth") > width:
+                    wide[f"{name} at {width} px"] = page.evaluate("document.documentElement.scrollWidth")
+
+            page.goto("/")
+            check("start")
+            page.fill("#case_id", "AXE-1")
+            page.get_by_role("button", name="Start the interview").click()
+            check("question")
+            page.get_by_role("button", name="Save and continue").click()  # no answer chosen: refused
+            check("answer refused")
+            page.get_by_role("button", name="See the full result").click()
+            check("result")
+            for path in ("/caseload", "/record"):
+                page.goto(path)
+                check(path)
+            context.close()
+    assert not found and not wide
