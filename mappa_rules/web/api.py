@@ -65,10 +65,10 @@ def router(state: Any) -> APIRouter:
             return refused
         raw = await request.body()
         try:
-            result = await off_loop(lambda: assess_data(state.library, parse_case(raw)))
+            text = await off_loop(lambda: render(assess_data(state.library, parse_case(raw)), "json"))
         except MappaError as exc:
             return JSONResponse(exc.to_json(), status_code=422)
-        return Response(render(result, "json"), media_type="application/json")
+        return Response(text, media_type="application/json")
 
     @api.post("/api/next-question", response_model=NextQuestion, responses=errors, openapi_extra=case_body,
               summary="The one question that matters next for a case, and the answers as they stand")

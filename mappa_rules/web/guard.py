@@ -135,12 +135,22 @@ def _with_headers(send: Send) -> Send:
 
 
 def security_headers(html: bytes) -> list[tuple[bytes, bytes]]:
+    """The headers every response carries; for an HTML page, its inline style blocks admitted by hash."""
+    if not html:
+        return _PLAIN_HEADERS
+    return _headers(html)
+
+
+def _headers(html: bytes) -> list[tuple[bytes, bytes]]:
     styles = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s).digest()).decode()}'" for s in _STYLE.findall(html))
     policy = (f"default-src 'none'; style-src {styles or chr(39) + 'none' + chr(39)}; img-src 'self' data:; form-action 'self'; "
               "frame-ancestors 'none'; base-uri 'none'")
     return [(b"content-security-policy", policy.encode()), (b"cache-control", b"no-store"),
             (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
             (b"cross-origin-opener-policy", b"same-origin")]
+
+
+_PLAIN_HEADERS = _headers(b"")
 
 
 async def _plain(send: Send, status: int, text: str, path: str = "") -> None:
