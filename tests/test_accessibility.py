@@ -66,7 +66,7 @@ def test_no_report_scrolls_sideways_on_a_phone(browser, pages) -> None:
 def test_axe_finds_no_violation_in_the_served_pages(browser, tmp_path) -> None:
     """`mappa serve`'s pages (start, a question, an answer refused, the result, the caseload form, the
     decision record), at 1000 and 320 px; axe is added past the pages' own policy, which admits no script."""
-    from tests.webserver import serving
+    from webserver import serving
 
     if not AXE.is_file():
         if os.environ.get("CI") == "true":

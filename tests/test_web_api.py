@@ -15,7 +15,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.webserver import MAPPA, serving
+from webserver import MAPPA, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".yaml", ".json"))
