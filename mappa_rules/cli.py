@@ -247,19 +247,25 @@ def _answers_from_the_terminal() -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--token", envvar="MAPPA_TOKEN", default=None, help="Required on every request ($MAPPA_TOKEN); needed off loopback.")
 @click.option("--behind-proxy", is_flag=True, help="Off loopback without a token: the area's authenticating proxy stands in front.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A host name people reach it by (repeatable; needed with --host 0.0.0.0); other names are refused.")
 @click.option("--max-body-mb", type=click.IntRange(1, 1024), default=20, show_default=True, help="Largest request body, MiB.")
 @click.option("--timeout", "max_seconds", type=click.FloatRange(1, 3600), default=30, show_default=True,
               help="Seconds a request may take before it is answered 503.")
 @DB_OPTION
 @RULESETS_OPTION
 @reports_errors
-def serve_command(host: str, port: int, workers: int, token: str | None, behind_proxy: bool, max_body_mb: int,
-                  max_seconds: float, db: str | None, rulesets_dir: Path | None) -> None:
+def serve_command(host: str, port: int, workers: int, token: str | None, behind_proxy: bool, allowed_hosts: tuple[str, ...],
+                  max_body_mb: int, max_seconds: float, db: str | None, rulesets_dir: Path | None) -> None:
     """Serve the guided interview, reports, caseloads and the decision record in a browser, and a JSON API."""
     from mappa_rules.web.serve import checked_settings, run as serve
+    from mappa_rules.web.settings import is_loopback
 
-    settings = checked_settings(host, port, db, rulesets_dir, token, behind_proxy, max_body_mb, max_seconds)
-    click.echo(f"mappa: serving on http://{host}:{port}/ (OFFICIAL-SENSITIVE; Ctrl-C stops)", err=True)
+    settings = checked_settings(host, port, db, rulesets_dir, token, behind_proxy, max_body_mb, max_seconds, allowed_hosts)
+    if not is_loopback(host):
+        click.echo("mappa: warning: this server speaks plain HTTP; off this machine the token and case data need TLS "
+                   "in front of it (the area's proxy)", err=True)
+    click.echo(f"mappa: serving on {settings.url} (OFFICIAL-SENSITIVE; Ctrl-C stops)", err=True)
     serve(settings, workers)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mappa_rules.case import UNCERTAIN, case_from_data
-from mappa_rules.errors import CaseError
+from mappa_rules.errors import CaseError, excerpt
 from mappa_rules.explain import assess
 from mappa_rules.loader import Library
 from mappa_rules.ruleset import Rulebook
@@ -42,10 +42,18 @@ class Interview:
               confirm: bool = False) -> "Interview":
         """An interview from an optional partial case document (validated like any case file)."""
         data = dict(data or {})
+        if not isinstance(data.get("facts") or {}, dict):
+            raise CaseError("interview", "facts", "must be a mapping of fact names to values", ("VAL-1",))
         interview = cls(library, kind=kind or data.get("kind") or "case", case_id=data.get("case_id"),
                         area=data.get("area"), as_of=None, facts=dict(data.get("facts") or {}), confirm=confirm)
-        if isinstance(data.get("as_of"), (str, dt.date)):
-            interview.as_of = data["as_of"] if isinstance(data["as_of"], dt.date) else dt.date.fromisoformat(data["as_of"])
+        if isinstance(data.get("as_of"), dt.date):
+            interview.as_of = data["as_of"]
+        elif isinstance(data.get("as_of"), str):
+            try:
+                interview.as_of = dt.date.fromisoformat(data["as_of"])
+            except ValueError:
+                raise CaseError("interview", "as_of", f"'{excerpt(data['as_of'], 40)}' is not a real date (expected YYYY-MM-DD)",
+                                ("VAL-2",)) from None
         interview.result()  # refuses a bad starting case at once
         return interview
 

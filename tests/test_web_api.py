@@ -201,10 +201,14 @@ def test_a_token_is_required_on_every_request_when_set() -> None:
             assert browser.post("/login", data={"token": "wrong"}).status_code == 401
             assert browser.post("/login", data={"token": token}).status_code == 303
             assert browser.get("/").status_code == 200
+            cookies = dict(browser.cookies)
+            assert token not in cookies.values(), "the session cookie is derived from the token, never the token"
+            assert any(name.startswith("mappa_session_") for name in cookies)
 
 
 @pytest.mark.parametrize("options, says", [
-    (["--host", "0.0.0.0"], "--token"),
+    (["--host", "0.0.0.0"], "--allowed-host"),
+    (["--host", "192.0.2.1"], "--token"),
     (["--host", "192.0.2.1", "--token", "short"], "at least 16"),
     (["--rulesets", "/nonexistent-rulesets"], "nonexistent-rulesets"),
 ])
@@ -212,3 +216,53 @@ def test_an_unsafe_or_broken_start_is_refused_in_one_line(options: list[str], sa
     done = subprocess.run([MAPPA, "serve", *options], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stderr
     assert says in done.stderr and "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_behind_a_proxy_the_host_names_are_still_checked() -> None:
+    with serving("--behind-proxy", "--allowed-host", "mappa.area.example") as base:
+        assert httpx.get(base + "/healthz", headers={"host": "rebind.attacker.example"}).status_code == 400
+        assert httpx.get(base + "/healthz", headers={"host": "mappa.area.example"}).status_code == 200
+        assert httpx.get(base + "/healthz").status_code == 200  # loopback names too, on loopback
+
+
+def test_unknown_routes_and_methods_answer_in_the_error_shape(client: httpx.Client) -> None:
+    api = client.get("/api/nope")
+    assert api.status_code == 404 and set(api.json()) == {"error", "field", "cites"}
+    assert client.delete("/api/assess").status_code == 405
+    page = client.get("/nope")
+    assert page.status_code == 404 and page.text.startswith("OFFICIAL-SENSITIVE") and "detail" not in page.text
+    bad = client.get("/record/abc")
+    assert bad.status_code == 422 and "abc" not in bad.text, "a refused parameter is not echoed"
+    huge = client.get("/record/99999999999999999999999")
+    assert huge.status_code == 404 and "OFFICIAL-SENSITIVE" in huge.text
+    for answer in (api, page, bad, huge):
+        assert answer.headers["cache-control"] == "no-store" and "content-security-policy" in answer.headers
+
+
+def test_bad_dates_and_crafted_steps_are_refused_not_faults(client: httpx.Client) -> None:
+    answer = client.post("/api/next-question", content=json.dumps({"kind": "case", "as_of": "SECRETNAME"}), headers=JSON)
+    assert answer.status_code == 422 and answer.json()["field"] == "as_of"
+    answer = client.post("/api/next-question", content=json.dumps({"kind": "case", "facts": 5}), headers=JSON)
+    assert answer.status_code == 422 and answer.json()["field"] == "facts"
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    page = client.post("/interview", data={"action": "start", "kind": "case", "csrf": token, "as_of": "01/02/2024"})
+    assert page.status_code == 422 and "not a real date" in page.text
+    fact = "subject_to_notification_requirements"
+    state = json.dumps({"case": {"kind": "case", "facts": {fact: True}}, "history": [[fact, {"evil": [1, 2, 3]}, False]]})
+    page = client.post("/interview", data={"action": "back", "state": state, "csrf": token})
+    assert page.status_code == 422 and "plain value" in page.text
+    state = json.dumps({"case": {"kind": "case", "facts": {fact: True}}, "history": [[fact, "sometimes", False]]})
+    page = client.post("/interview", data={"action": "back", "state": state, "csrf": token})
+    assert page.status_code == 422 and "Traceback" not in page.text
+    page = client.post("/interview", data={"action": "continue", "state": "[" * 100000, "csrf": token})
+    assert page.status_code in (413, 422)
+
+
+def test_a_stopped_server_leaves_no_uploads_behind(tmp_path: Path) -> None:
+    caseload = "\n".join(document(p) for p in EXAMPLES[:3]) + "\n"
+    with serving(env={"TMPDIR": str(tmp_path)}) as base, httpx.Client(base_url=base) as browser:
+        token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/caseload").text).group(1)
+        answer = browser.post("/caseload", data={"csrf": token}, files={"caseload": ("c.jsonl", caseload.encode())})
+        assert answer.status_code == 303
+        assert any(tmp_path.glob("mappa-serve-*/*/caseload.jsonl"))
+    assert not any(tmp_path.glob("mappa-serve-*")), "SIGTERM: the server removed its uploads' folder"

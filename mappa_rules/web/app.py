@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-import logging
 import tempfile
-import traceback
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from mappa_rules import __version__
 from mappa_rules.loader import load_library
 from mappa_rules.web import api, pages
-from mappa_rules.web.guard import Guard
+from mappa_rules.web.guard import FAULT, Guard
 from mappa_rules.web.jobs import Jobs
 from mappa_rules.web.settings import Settings
 
-LOG = logging.getLogger("mappa_rules.web")
 DESCRIPTION = ("MAPPA decision support: eligibility, category, management level and risk, with the rules' reasons. "
                "Every response is OFFICIAL-SENSITIVE. `POST /api/assess` answers exactly as `mappa assess --format json`; "
                "a refused case is status 422 with the CLI's error object.")
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings) -> Guard:
     """The app for one server's settings (the library loaded once; a decision record opened if configured)."""
     work = Path(settings.work_dir) if settings.work_dir else Path(tempfile.mkdtemp(prefix="mappa-serve-"))
     state = SimpleNamespace(settings=settings, library=load_library(Path(settings.rulesets_dir) if settings.rulesets_dir else None),
@@ -41,21 +40,29 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router(state))
     app.include_router(pages.router(state))
     app.add_exception_handler(Exception, _failed)
-    app.add_middleware(Guard, settings=settings)
-    return app
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _http_error)
+    return Guard(app, settings)  # outermost: every answer, a fault's too, passes it and carries its headers
 
 
 async def _failed(request: Request, exc: Exception) -> Response:
-    """A fault of the server: logged with its traceback, answered in one line (never a traceback to the user)."""
-    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(traceback.extract_tb(exc.__traceback__)[-6:]))
-    LOG.error("%s %s failed: %s at %s", request.method, request.url.path, type(exc).__name__, where)  # no message: it may quote case data
-    text = "The server could not complete this request; the fault is logged. Please try again or report it."
+    """A fault of the server, answered in one line (the guard logs it by type and place)."""
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": text, "field": None, "cites": []}, status_code=500)
-    return PlainTextResponse(f"OFFICIAL-SENSITIVE\n\n{text}\n", status_code=500)
+        return JSONResponse({"error": FAULT, "field": None, "cites": []}, status_code=500)
+    return PlainTextResponse(f"OFFICIAL-SENSITIVE\n\n{FAULT}\n", status_code=500)
 
 
-def app_from_env() -> FastAPI:
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """A route that is not there, a method not allowed, a path parameter refused: one line, marked."""
+    status = getattr(exc, "status_code", 422)
+    text = {404: "There is no such page or endpoint.", 405: "That method is not allowed here."}.get(
+        status, "The request's path or parameters are not valid." if status == 422 else "The request was refused.")
+    if request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/openapi.json"):
+        return JSONResponse({"error": f"request: {text}", "field": None, "cites": []}, status_code=status)
+    return PlainTextResponse(f"OFFICIAL-SENSITIVE\n\n{text}\n", status_code=status)
+
+
+def app_from_env() -> Guard:
     """For uvicorn's worker processes: the settings `mappa serve` put in the environment."""
     return create_app(Settings.from_env())
 

@@ -17,8 +17,12 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
+import math
 import re
 import secrets
+import traceback
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import anyio
@@ -31,12 +35,18 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 OPEN_PATHS = {"/healthz", "/login"}
 UNTIMED = {"/api/batch"}  # streams as it goes, bounded by its size instead
-TOKEN_COOKIE, CSRF_COOKIE = "mappa_token", "mappa_csrf"
+CSRF_COOKIE = "mappa_csrf"
+FAULT = "The server could not complete this request; the fault is logged. Please try again or report it."
+LOG = logging.getLogger("mappa_rules.web")
 _STYLE = re.compile(rb"<style>(.*?)</style>", re.S)
 
 
-class TooLarge(Exception):
-    pass
+class TooLarge(BaseException):
+    """A body over the limit: a BaseException, so the app's own fault handler lets it through to the guard."""
+
+
+class Stalled(BaseException):
+    """A body that stopped arriving (a BaseException for the same reason)."""
 
 
 class Guard:
@@ -52,8 +62,8 @@ class Guard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path = scope["path"]
-        if headers.get("host", "").lower() not in self.hosts and not self.settings.behind_proxy:
-            await _plain(send, 400, "This server does not answer to that host name.")
+        if headers.get("host", "").lower() not in self.hosts:
+            await _plain(send, 400, "This server does not answer to that host name (see mappa serve --allowed-host).", path)
             return
         if self.settings.token and path not in OPEN_PATHS and not self._has_token(headers):
             await _refuse_unauthenticated(send, path)
@@ -63,9 +73,15 @@ class Guard:
             await _plain(send, 413, f"The request is larger than the limit of {self.settings.max_body // (1024 * 1024)} MiB.", path)
             return
         started = False
+        limit = self.settings.max_seconds
+        timer = anyio.CancelScope(deadline=anyio.current_time() + limit if path not in UNTIMED else math.inf)
 
         async def counted_receive() -> dict[str, Any]:
-            message = await receive()
+            try:
+                with anyio.fail_after(limit):  # each part of the body within the limit: a stalled client is let go
+                    message = await receive()
+            except TimeoutError:
+                raise Stalled from None
             counted_receive.total += len(message.get("body", b""))  # type: ignore[attr-defined]
             if counted_receive.total > self.settings.max_body:  # type: ignore[attr-defined]
                 raise TooLarge
@@ -74,33 +90,39 @@ class Guard:
 
         async def secured_send(message: dict[str, Any]) -> None:
             nonlocal started
-            started = True
+            if message["type"] == "http.response.start":
+                started = True
+                timer.deadline = math.inf  # the limit is on the work, not on sending its answer
             await send(message)
 
         try:
-            if path in UNTIMED:
+            with timer:
                 await self.app(scope, counted_receive, _with_headers(secured_send))
-            else:
-                with anyio.fail_after(self.settings.max_seconds):
-                    await self.app(scope, counted_receive, _with_headers(secured_send))
+            if timer.cancelled_caught and not started:
+                await _plain(send, 503, f"The request took longer than {limit:g} s; try a smaller one.", path)
         except TooLarge:
             if not started:
                 await _plain(send, 413, f"The request is larger than the limit of {self.settings.max_body // (1024 * 1024)} MiB.", path)
-        except TimeoutError:
+        except Stalled:
             if not started:
-                await _plain(send, 503, f"The request took longer than {self.settings.max_seconds:g} s; try a smaller one.", path)
+                await _plain(send, 408, f"The request's body did not arrive within {limit:g} s.", path)
+        except Exception as exc:  # noqa: BLE001 - a fault: logged by type and place (its message may quote case data)
+            if type(exc).__name__ != "ClientDisconnect":
+                log_fault(scope, exc)
+            if not started:
+                await _plain(send, 500, FAULT, path)
 
     def _has_token(self, headers: dict[str, str]) -> bool:
-        given = ""
+        """The token as a bearer header, or the session cookie /login set (derived from it, never the token itself)."""
         auth = headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
-            given = auth[7:].strip()
-        else:
-            for part in headers.get("cookie", "").split(";"):
-                name, _, value = part.strip().partition("=")
-                if name == TOKEN_COOKIE:
-                    given = value
-        return bool(given) and hmac.compare_digest(given.encode(), (self.settings.token or "").encode())
+            return hmac.compare_digest(auth[7:].strip().encode(), (self.settings.token or "").encode())
+        name, value = session_cookie(self.settings)
+        for part in headers.get("cookie", "").split(";"):
+            key, _, given = part.strip().partition("=")
+            if key == name and hmac.compare_digest(given.encode(), value.encode()):
+                return True
+        return False
 
 
 def _with_headers(send: Send) -> Send:
@@ -185,3 +207,16 @@ def check_csrf(secret: str, cookie: str | None, given: str | None) -> bool:
 
 def new_cookie_value() -> str:
     return secrets.token_urlsafe(24)
+
+
+def session_cookie(settings: Settings) -> tuple[str, str]:
+    """The cookie /login sets: named for this server's port (browsers share cookies across ports),
+    valued by an HMAC of the token with the server's secret, so the token itself is never stored."""
+    value = hmac.new(settings.secret.encode(), f"session:{settings.token}".encode(), hashlib.sha256).hexdigest()
+    return f"mappa_session_{settings.port}", value
+
+
+def log_fault(scope: Scope, exc: BaseException) -> None:
+    """A server fault in the log by type and place only: its message may quote case data."""
+    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(traceback.extract_tb(exc.__traceback__)[-6:]))
+    LOG.error("%s %s failed: %s at %s", scope.get("method"), scope.get("path"), type(exc).__name__, where)

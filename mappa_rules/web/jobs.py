@@ -18,6 +18,7 @@ from mappa_rules.errors import MappaError, OptionError
 
 SUFFIXES = {".jsonl": ".jsonl", ".json": ".jsonl", ".ndjson": ".jsonl", ".csv": ".csv"}
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+RUNNING_AT_ONCE = 2  # caseloads assessed at once by one server process (each holds its upload in memory)
 KEPT_HOURS = 2.0  # a caseload's upload and results are removed this long after it was started
 
 
@@ -26,6 +27,7 @@ class Jobs:
 
     def __init__(self, folder: Path, rulesets_dir: str | None) -> None:
         self.folder, self.rulesets_dir = folder, rulesets_dir
+        self._running = threading.BoundedSemaphore(RUNNING_AT_ONCE)
 
     def start(self, filename: str, data: bytes) -> str:
         """Keep the upload and start assessing it; the job's id (random, for the job's own page)."""
@@ -33,6 +35,15 @@ class Jobs:
         if suffix is None:
             raise OptionError(f"{_name(filename)}: a caseload is a .jsonl or .csv file")
         self.forget_old()
+        if not self._running.acquire(blocking=False):
+            raise OptionError(f"{RUNNING_AT_ONCE} caseloads are being assessed on this server already: try again when one is done")
+        try:
+            return self._start(filename, suffix, data)
+        except BaseException:
+            self._running.release()
+            raise
+
+    def _start(self, filename: str, suffix: str, data: bytes) -> str:
         job_id = secrets.token_urlsafe(16)
         folder = self.folder / job_id
         folder.mkdir(mode=0o700)
@@ -51,11 +62,14 @@ class Jobs:
             try:
                 if JOB_ID.match(folder.name) and job.stat().st_mtime < cutoff:
                     shutil.rmtree(folder, ignore_errors=True)
+                elif folder.name.startswith("batch-") and folder.stat().st_mtime < cutoff:  # an API batch cut off
+                    shutil.rmtree(folder, ignore_errors=True)
             except OSError:
                 continue
 
     def status(self, job_id: str) -> dict[str, Any] | None:
         """How far a job is: name, rows, done, failed (a reason) and finished; None for no such job."""
+        self.forget_old()
         folder = self._folder(job_id)
         if folder is None:
             return None
@@ -99,6 +113,8 @@ class Jobs:
             _write(folder / "failed.txt", str(exc))
         except Exception as exc:  # noqa: BLE001 - the job's page says so; the server goes on
             _write(folder / "failed.txt", f"the caseload could not be assessed ({type(exc).__name__}: {exc})")
+        finally:
+            self._running.release()
 
 
 def _count_rows(data: bytes, suffix: str) -> int:

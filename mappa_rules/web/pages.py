@@ -19,7 +19,8 @@ from mappa_rules.interview import Interview, answer_lines, choices
 from mappa_rules.plain import show
 from mappa_rules.report import glossary, render, render_page
 from mappa_rules.web import state as carried
-from mappa_rules.web.guard import CSRF_COOKIE, TOKEN_COOKIE, check_csrf, csrf_token, new_cookie_value
+from mappa_rules.web.guard import CSRF_COOKIE, check_csrf, csrf_token, new_cookie_value, session_cookie
+from mappa_rules.web.settings import is_loopback
 from mappa_rules.web.service import off_loop
 
 KIND_WORDS = {
@@ -50,7 +51,8 @@ def router(app_state: Any) -> APIRouter:
 
     async def form_of(request: Request) -> Any:
         form = await request.form()
-        if not check_csrf(settings.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
+        given = form.get("csrf")
+        if not isinstance(given, str) or not check_csrf(settings.secret, request.cookies.get(CSRF_COOKIE), given):
             raise _Forbidden
         return form
 
@@ -97,9 +99,12 @@ def router(app_state: Any) -> APIRouter:
             interview, asking, trouble = await off_loop(step)
         except MappaError as exc:
             return problem(request, str(exc))
-        if action == "result":
-            return await _result_page(request, interview, "practitioner")
-        return await off_loop(lambda: _interview_page(request, interview, asking, trouble))
+        try:
+            if action == "result":
+                return await _result_page(request, interview, "practitioner")
+            return await off_loop(lambda: _interview_page(request, interview, asking, trouble))
+        except MappaError as exc:  # e.g. a carried answer the case refuses once it is undone
+            return problem(request, str(exc))
 
     def _interview_page(request: Request, interview: Interview, asking: str | None, trouble: str | None) -> HTMLResponse:
         book = interview.book
@@ -237,6 +242,8 @@ def router(app_state: Any) -> APIRouter:
         store = app_state.store
         if store is None:
             return page(request, "web/records.j2", "MAPPA decision record", configured=False, rows=[], limit=0)
+        if not 1 <= number < 2 ** 63:
+            return problem(request, f"record {number}: there is no such record", 404, "Not found")
 
         def build() -> Response:
             record = store.get(number)
@@ -293,7 +300,9 @@ def router(app_state: Any) -> APIRouter:
         if not settings.token or not hmac.compare_digest(given.encode(), settings.token.encode()):
             return page(request, "web/login.j2", "MAPPA decision support: sign in", 401, problem="That is not this server's token.")
         response = RedirectResponse("/", status_code=303)
-        response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        name, value = session_cookie(settings)
+        response.set_cookie(name, value, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https" or not is_loopback(settings.host))
         return response
 
     return pages

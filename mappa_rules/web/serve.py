@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import tempfile
 from pathlib import Path
@@ -14,8 +15,11 @@ from mappa_rules.web.settings import ENV, Settings, is_loopback
 
 
 def checked_settings(host: str, port: int, db: str | None, rulesets_dir: Path | None, token: str | None,
-                     behind_proxy: bool, max_body_mb: int, max_seconds: float) -> Settings:
+                     behind_proxy: bool, max_body_mb: int, max_seconds: float, allowed_hosts: tuple[str, ...] = ()) -> Settings:
     """The settings of a server about to start; an OptionError if it would not be safe or could not work."""
+    if host in ("0.0.0.0", "::") and not allowed_hosts:
+        raise OptionError(f"--host {host} listens on every address: name the host names people will use with --allowed-host "
+                          "(any other name is refused, so another site cannot reach it by DNS rebinding)")
     if not is_loopback(host) and not token and not behind_proxy:
         raise OptionError(f"--host {host} is reachable from other machines: give --token (or $MAPPA_TOKEN), or "
                           "--behind-proxy when the area's authenticating proxy stands in front of it")
@@ -29,7 +33,8 @@ def checked_settings(host: str, port: int, db: str | None, rulesets_dir: Path | 
 
         Store(database_url(db)).close()  # made or upgraded once, before the workers start
     return Settings(host=host, port=port, rulesets_dir=str(rulesets_dir) if rulesets_dir else None, db=db, token=token,
-                    max_body=max_body_mb * 1024 * 1024, max_seconds=max_seconds, behind_proxy=behind_proxy)
+                    max_body=max_body_mb * 1024 * 1024, max_seconds=max_seconds, behind_proxy=behind_proxy,
+                    allowed_hosts_given=tuple(allowed_hosts))
 
 
 def run(settings: Settings, workers: int) -> None:
@@ -37,6 +42,9 @@ def run(settings: Settings, workers: int) -> None:
     import uvicorn
 
     work = tempfile.mkdtemp(prefix="mappa-serve-")  # 0700
+    # uvicorn stops on SIGTERM, then raises it again with the handler it found: this one, so the
+    # uploads' folder below is still removed (the default action would kill the process first)
+    signal.signal(signal.SIGTERM, _exit_143)
     try:
         os.environ[ENV] = Settings(**{**settings.__dict__, "work_dir": work}).to_env()
         uvicorn.run("mappa_rules.web.app:app_from_env", factory=True, host=settings.host, port=settings.port,
@@ -44,6 +52,10 @@ def run(settings: Settings, workers: int) -> None:
                     http=NoDelayH11)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _exit_143(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 try:

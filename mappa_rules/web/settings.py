@@ -26,21 +26,32 @@ class Settings:
     max_body: int = 20 * 1024 * 1024  # bytes a request may send (a caseload upload is the largest)
     max_seconds: float = 30.0  # time a request may take before it is answered 503
     behind_proxy: bool = False
+    allowed_hosts_given: tuple[str, ...] = ()  # the names people reach it by, off loopback (--allowed-host)
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))
 
     @classmethod
     def from_env(cls) -> "Settings":
-        return cls(**json.loads(os.environ[ENV]))
+        values = json.loads(os.environ[ENV])
+        return cls(**{**values, "allowed_hosts_given": tuple(values.get("allowed_hosts_given", ()))})
 
     @property
     def allowed_hosts(self) -> set[str]:
         """Host headers accepted (a page served on loopback refuses any other name: DNS rebinding)."""
-        names = {self.host, f"{self.host}:{self.port}"}
+        given = [*self.allowed_hosts_given, *([self.host] if self.host not in ("0.0.0.0", "::") else [])]
         if is_loopback(self.host):
-            names |= {f"{n}{p}" for n in ("127.0.0.1", "localhost", "[::1]") for p in ("", f":{self.port}")}
+            given += ["127.0.0.1", "localhost", "::1"]
+        names = set()
+        for name in given:
+            shown = f"[{name.strip('[]')}]" if ":" in name.strip("[]") else name
+            names |= {shown, f"{shown}:{self.port}"}
         return names
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
 
 
 def is_loopback(host: str) -> bool:

@@ -29,14 +29,15 @@ def decode(text: str, library: Library) -> Interview:
         raise CaseError("interview", None, f"the interview sent is larger than {MAX_STATE // 1024} KiB")
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise CaseError("interview", None, "the interview sent is not readable (start again)") from None
     if not isinstance(data, dict) or not isinstance(data.get("case"), dict) or not isinstance(data.get("history", []), list):
         raise CaseError("interview", None, "the interview sent is not an interview (start again)")
     interview = Interview.start(library, data["case"], confirm=data.get("confirm") is True)
     for step in data.get("history", []):
-        if not (isinstance(step, list) and len(step) == 3 and isinstance(step[0], str) and step[0] in interview.book.facts):
-            raise CaseError("interview", None, "a step of the interview sent names no known fact (start again)")
+        if not (isinstance(step, list) and len(step) == 3 and isinstance(step[0], str) and step[0] in interview.book.facts
+                and (step[1] is None or isinstance(step[1], (str, int, float, bool))) and isinstance(step[2], bool)):
+            raise CaseError("interview", None, "a step of the interview sent is not a known fact and a plain value (start again)")
         interview._history.append((step[0], _ABSENT if step[2] is True else step[1]))
     return interview
 

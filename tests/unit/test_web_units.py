@@ -97,3 +97,51 @@ def test_jobs_refuse_other_files_and_forget_old_uploads(tmp_path: Path) -> None:
 def test_loopback_names() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.8.9.10")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1") and not is_loopback("example.org")
+
+
+def test_a_fault_is_one_line_with_its_headers_and_logged_without_its_message(caplog) -> None:
+    async def faulty(scope, receive, send) -> None:
+        raise ValueError("SECRETNAME of the person")
+
+    with caplog.at_level("ERROR", logger="mappa_rules.web"):
+        sent = _call(faulty, Settings(), path="/api/assess")
+    assert sent[0]["status"] == 500 and b"content-security-policy" in dict(sent[0]["headers"])
+    assert json.loads(sent[1]["body"])["error"].startswith("The server could not complete")
+    assert "ValueError" in caplog.text and "SECRETNAME" not in caplog.text
+
+
+def test_the_time_limit_is_on_the_work_not_on_sending_the_answer() -> None:
+    async def slow_download(scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/x-ndjson")]})
+        await anyio.sleep(0.5)
+        await send({"type": "http.response.body", "body": b"all of it", "more_body": False})
+
+    sent = _call(slow_download, Settings(max_seconds=0.2))
+    assert sent[0]["status"] == 200 and sent[-1]["body"] == b"all of it"
+
+
+def test_a_stalled_body_is_let_go() -> None:
+    async def reads(scope, receive, send) -> None:
+        await receive()
+
+    async def stalled() -> dict:
+        await anyio.sleep(5)
+        return {}
+
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "path": "/api/batch", "method": "POST", "headers": [(b"host", b"127.0.0.1:8000")]}
+    started = time.monotonic()
+    anyio.run(Guard(reads, Settings(max_seconds=0.2)), scope, stalled, send)
+    assert time.monotonic() - started < 2 and sent[0]["status"] == 408
+
+
+def test_host_names_allowed() -> None:
+    assert "127.0.0.1:8000" in Settings().allowed_hosts and "[::1]:8000" in Settings().allowed_hosts
+    wild = Settings(host="0.0.0.0", allowed_hosts_given=("mappa.area.example",), token="x" * 16)
+    assert wild.allowed_hosts == {"mappa.area.example", "mappa.area.example:8000"}
+    assert Settings(host="2001:db8::5").allowed_hosts == {"[2001:db8::5]", "[2001:db8::5]:8000"}
+    assert Settings(host="2001:db8::5").url == "http://[2001:db8::5]:8000/"
