@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
 from pypdf import PdfReader
@@ -44,6 +45,22 @@ def require_chromium() -> str:
             pytest.fail("Chromium is not installed: .ci/run must install Debian's chromium so this test runs in CI")
         pytest.skip("Chromium is not installed (apt-get install chromium): the browser tests need it")
     return CHROMIUM
+
+
+def playwright_chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (no browser download), for a module-scoped fixture to
+    yield from; without Playwright the test skips, and in CI fails."""
+    executable = require_chromium()
+    try:
+        from playwright import sync_api
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Playwright is not installed: the test extras must install it")
+        pytest.skip("Playwright is not installed (pip install '.[test]')")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=[f for f in FLAGS if f != "--headless"])
+        yield browser
+        browser.close()
 
 
 def chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import FLAGS, require_chromium, sample_reports
+from browser import playwright_chromium, sample_reports
 
 AXE = Path(__file__).parent / "accessibility" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -20,17 +20,7 @@ def pages(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = require_chromium()
-    try:
-        from playwright import sync_api
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Playwright is not installed: the test extras must install it")
-        pytest.skip("Playwright is not installed (pip install '.[test]')")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=[f for f in FLAGS if f != "--headless"])
-        yield chromium
-        chromium.close()
+    yield from playwright_chromium()
 
 
 def test_axe_finds_no_violation_in_any_report(browser, pages) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import yaml
 
-from browser import FLAGS, require_chromium
+from browser import playwright_chromium
 from mappa_rules.interview import Interview, answer_lines
 from mappa_rules.loader import load_library
 from webserver import MAPPA, serving
@@ -57,17 +57,7 @@ def server(tmp_path_factory) -> Any:
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
-    executable = require_chromium()
-    try:
-        from playwright import sync_api
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Playwright is not installed: the test extras must install it")
-        pytest.skip("Playwright is not installed (pip install '.[test]'): the web end-to-end tests need it")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=[f for f in FLAGS if f != "--headless"])
-        yield chromium
-        chromium.close()
+    yield from playwright_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ KIND_WORDS = {
     "meeting_notice": "A meeting notice: is it given in time",
 }
 AUDIENCES = ("practitioner", "auditor")
+EXPIRED = "This form has expired or came from elsewhere: start again from the first page."
 
 
 def router(app_state: Any) -> APIRouter:
@@ -59,6 +60,15 @@ def router(app_state: Any) -> APIRouter:
     def problem(request: Request, text: str, status: int = 422, heading: str = "Not accepted") -> HTMLResponse:
         return page(request, "web/problem.j2", "MAPPA decision support", status, heading=heading, problem=text)
 
+    def refusal(request: Request, exc: Exception) -> HTMLResponse:
+        """A form without its CSRF token (403), or input the rules refuse (422), as a page."""
+        return problem(request, EXPIRED, 403) if isinstance(exc, _Forbidden) else problem(request, str(exc))
+
+    async def carried_form(request: Request) -> tuple[Any, Interview]:
+        """A form and the interview it carries, both checked."""
+        form = await form_of(request)
+        return form, await off_loop(carried.decode, str(form.get("state") or ""), library)
+
     @pages.get("/", response_class=HTMLResponse)
     async def start(request: Request) -> HTMLResponse:
         kinds = [(kind, KIND_WORDS.get(kind, show(kind))) for kind in library.current.kinds]
@@ -68,8 +78,8 @@ def router(app_state: Any) -> APIRouter:
     async def interview(request: Request) -> Response:
         try:
             form = await form_of(request)
-        except _Forbidden:
-            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
+        except _Forbidden as exc:
+            return refusal(request, exc)
         action = str(form.get("action") or "continue")
 
         def step() -> tuple[Interview, str | None, str | None]:
@@ -132,24 +142,18 @@ def router(app_state: Any) -> APIRouter:
     @pages.post("/result", response_class=HTMLResponse)
     async def result_page(request: Request) -> Response:
         try:
-            form = await form_of(request)
-            interview = await off_loop(carried.decode, str(form.get("state") or ""), library)
-        except _Forbidden:
-            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
-        except MappaError as exc:
-            return problem(request, str(exc))
+            form, interview = await carried_form(request)
+        except (_Forbidden, MappaError) as exc:
+            return refusal(request, exc)
         audience = str(form.get("audience") or "practitioner")
         return await _result_page(request, interview, audience if audience in AUDIENCES else "practitioner")
 
     @pages.post("/download")
     async def download(request: Request) -> Response:
         try:
-            form = await form_of(request)
-            interview = await off_loop(carried.decode, str(form.get("state") or ""), library)
-        except _Forbidden:
-            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
-        except MappaError as exc:
-            return problem(request, str(exc))
+            form, interview = await carried_form(request)
+        except (_Forbidden, MappaError) as exc:
+            return refusal(request, exc)
         fmt = str(form.get("format") or "case")
         audience = str(form.get("audience") or "practitioner")
         name = _file_name(interview.case_id)
@@ -174,8 +178,8 @@ def router(app_state: Any) -> APIRouter:
     async def caseload_upload(request: Request) -> Response:
         try:
             form = await form_of(request)
-        except _Forbidden:
-            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
+        except _Forbidden as exc:
+            return refusal(request, exc)
         upload = form.get("caseload")
         if upload is None or not hasattr(upload, "read"):
             return page(request, "web/caseload.j2", "MAPPA caseload: upload", 422, problem="Choose a caseload file to upload.",
@@ -223,16 +227,13 @@ def router(app_state: Any) -> APIRouter:
 
         store = app_state.store
         try:
-            form = await form_of(request)
-            interview = await off_loop(carried.decode, str(form.get("state") or ""), library)
+            form, interview = await carried_form(request)
             if store is None:
                 raise OptionError("no decision record is configured on this server (mappa serve --db)")
             result = await off_loop(interview.result)
             (number,) = await off_loop(store.record, [Assessment.of(result)], str(form.get("by") or ""))
-        except _Forbidden:
-            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
-        except MappaError as exc:
-            return problem(request, str(exc))
+        except (_Forbidden, MappaError) as exc:
+            return refusal(request, exc)
         return RedirectResponse(f"/record/{number}", status_code=303)
 
     async def _record_page(request: Request, number: int, status: int = 200, **extra: Any) -> Response:
@@ -278,8 +279,8 @@ def router(app_state: Any) -> APIRouter:
             value = decided_value(str(form.get("value") or ""))
             seq, latest = await off_loop(store.override, record["case_id"], str(form.get("outcome") or ""), value,
                                          str(form.get("reason") or ""), str(form.get("by") or ""))
-        except _Forbidden:
-            return problem(request, "This form has expired or came from elsewhere: start again from the first page.", 403)
+        except _Forbidden as exc:
+            return refusal(request, exc)
         except MappaError as exc:
             return await _record_page(request, number, 422, problem=str(exc))
         notice = f"Recorded as record {seq}." + ("" if latest["seq"] == number else
