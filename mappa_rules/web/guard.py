@@ -27,6 +27,7 @@ from typing import Any, Awaitable, Callable
 
 import anyio
 
+from mappa_rules.web.service import Busy
 from mappa_rules.web.settings import Settings
 
 Scope = dict[str, Any]
@@ -103,6 +104,9 @@ class Guard:
         except TooLarge:
             if not started:
                 await _plain(send, 413, f"The request is larger than the limit of {self.settings.max_body // (1024 * 1024)} MiB.", path)
+        except Busy:
+            if not started:
+                await _plain(send, 503, "The server is busy with other work; try again in a minute.", path)
         except Stalled:
             if not started:
                 await _plain(send, 408, f"The request's body did not arrive within {limit:g} s.", path)

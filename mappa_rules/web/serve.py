@@ -47,6 +47,7 @@ def run(settings: Settings, workers: int) -> None:
     signal.signal(signal.SIGTERM, _exit_143)
     try:
         os.environ[ENV] = Settings(**{**settings.__dict__, "work_dir": work}).to_env()
+        os.environ["TMPDIR"] = tempfile.tempdir = work  # a large upload's spool file too (Starlette spools parts over 1 MiB)
         uvicorn.run("mappa_rules.web.app:app_from_env", factory=True, host=settings.host, port=settings.port,
                     workers=workers, proxy_headers=settings.behind_proxy, server_header=False, log_level="info",
                     http=NoDelayH11)

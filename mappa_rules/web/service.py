@@ -3,6 +3,7 @@ and run blocking work off the event loop (abandoned, not killed, when the reques
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, TypeVar
 
 import anyio.to_thread
@@ -17,9 +18,32 @@ T = TypeVar("T")
 SOURCE = "request"
 
 
+WORKING_AT_ONCE = 8  # blocking calls running or waiting at once in one server process
+BUSY_WAIT = 10.0  # seconds a call waits for one of those places before the request is answered 503
+
+
+class Busy(BaseException):
+    """Every place for blocking work is taken (e.g. by work a timed-out request left running): the
+    guard answers 503. A BaseException, so the app's fault handler lets it through."""
+
+
 async def off_loop(work: Callable[..., T], *args: Any) -> T:
-    """Blocking work (the engine, the database) in a worker thread."""
-    return await anyio.to_thread.run_sync(work, *args, abandon_on_cancel=True)
+    """Blocking work (the engine, the database) in a worker thread. A request whose time runs out is
+    answered at once and its thread finishes in the background, still holding its place, so work
+    left behind cannot pile up past WORKING_AT_ONCE."""
+    return await anyio.to_thread.run_sync(_bounded, work, args, abandon_on_cancel=True)
+
+
+_PLACES = threading.BoundedSemaphore(WORKING_AT_ONCE)
+
+
+def _bounded(work: Callable[..., T], args: tuple[Any, ...]) -> T:
+    if not _PLACES.acquire(timeout=BUSY_WAIT):
+        raise Busy
+    try:
+        return work(*args)
+    finally:
+        _PLACES.release()
 
 
 def parse_case(raw: bytes, json_only: bool = True) -> Any:

@@ -145,3 +145,22 @@ def test_host_names_allowed() -> None:
     assert wild.allowed_hosts == {"mappa.area.example", "mappa.area.example:8000"}
     assert Settings(host="2001:db8::5").allowed_hosts == {"[2001:db8::5]", "[2001:db8::5]:8000"}
     assert Settings(host="2001:db8::5").url == "http://[2001:db8::5]:8000/"
+
+
+def test_blocking_work_is_bounded_and_the_overflow_answered_503(monkeypatch) -> None:
+    from mappa_rules.web import service
+
+    monkeypatch.setattr(service, "_PLACES", __import__("threading").BoundedSemaphore(1))
+    monkeypatch.setattr(service, "BUSY_WAIT", 0.2)
+    release = __import__("threading").Event()
+
+    async def app(scope, receive, send) -> None:
+        await service.off_loop(release.wait, 5)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+
+    first = _call(app, Settings(max_seconds=0.3))  # times out; its thread keeps its place
+    assert first[0]["status"] == 503
+    second = _call(app, Settings(max_seconds=5))  # no place left: busy, not queued for ever
+    assert second[0]["status"] == 503 and b"busy" in second[1]["body"]
+    release.set()
