@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from mappa_rules import MARKING
+from mappa_rules.case import UNCERTAIN
 from mappa_rules.errors import MappaError, OptionError
 from mappa_rules.interview import Interview, answer_lines, choices
 from mappa_rules.plain import show
@@ -121,8 +122,10 @@ def router(app_state: Any) -> APIRouter:
         result = interview.result()
         question = interview.next_question() if asking is None else _question_for(book, asking)
         spec = book.facts[question["fact"]] if question else None
-        given = [(name, book.facts[name].label or show(name), show(value)) for name, value in interview.facts.items()
-                 if name in book.facts]
+        given = [(name, book.facts[name].label or show(name), "not known" if value == UNCERTAIN else show(value))
+                 for name, value in interview.facts.items() if name in book.facts]
+        if interview.area is not None:
+            given.insert(0, ("area", book.facts["area"].label or "Area", show(interview.area)))
         case = interview.case_id or "(no case reference)"
         return page(request, "web/interview.j2", f"MAPPA assessment: case {case}", 422 if trouble else 200,
                     state=carried.encode(interview), question=question, spec=spec,
