@@ -266,3 +266,16 @@ def test_a_stopped_server_leaves_no_uploads_behind(tmp_path: Path) -> None:
         assert answer.status_code == 303
         assert any(tmp_path.glob("mappa-serve-*/*/caseload.jsonl"))
     assert not any(tmp_path.glob("mappa-serve-*")), "SIGTERM: the server removed its uploads' folder"
+
+
+def test_i_dont_know_is_recorded_as_not_known(client: httpx.Client) -> None:
+    import html
+
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    page = client.post("/interview", data={"action": "start", "kind": "case", "csrf": token})
+    state = html.unescape(re.search(r'name="state" value="([^"]+)"', page.text).group(1))
+    fact = re.search(r'name="fact" value="([^"]+)"', page.text).group(1)
+    page = client.post("/interview", data={"action": "answer", "fact": fact, "unknown": "yes", "state": state, "csrf": token})
+    assert page.status_code == 200 and "<td>not known</td>" in page.text
+    carried = json.loads(html.unescape(re.search(r'name="state" value="([^"]+)"', page.text).group(1)))
+    assert carried["case"]["facts"][fact] == "uncertain", "asked, not known: the case file says uncertain"
