@@ -252,7 +252,9 @@ def _answers_from_the_terminal() -> None:
 @click.option("--max-body-mb", type=click.IntRange(1, 1024), default=20, show_default=True, help="Largest request body, MiB.")
 @click.option("--timeout", "max_seconds", type=click.FloatRange(1, 3600), default=30, show_default=True,
               help="Seconds a request may take before it is answered 503.")
-@DB_OPTION
+@click.option("--db", "db", envvar="MAPPA_DB", default=None, metavar="URL_OR_FILE",
+              help="Keep a decision record here ($MAPPA_DB): a SQLite file or a database URL. Without it the "
+                   "record pages say how to configure one.")
 @RULESETS_OPTION
 @reports_errors
 def serve_command(host: str, port: int, workers: int, token: str | None, behind_proxy: bool, allowed_hosts: tuple[str, ...],
