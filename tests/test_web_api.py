@@ -279,3 +279,29 @@ def test_i_dont_know_is_recorded_as_not_known(client: httpx.Client) -> None:
     assert page.status_code == 200 and "<td>not known</td>" in page.text
     carried = json.loads(html.unescape(re.search(r'name="state" value="([^"]+)"', page.text).group(1)))
     assert carried["case"]["facts"][fact] == "uncertain", "asked, not known: the case file says uncertain"
+
+
+def test_the_decision_record_pages_on_sqlite_and_postgresql(database: str) -> None:
+    """A team's server keeps its record in PostgreSQL by URL, with the same pages as on SQLite: an
+    assessment recorded from its result, a decision on it, both listed and the decision shown."""
+    import html
+
+    with serving("--db", database) as base, httpx.Client(base_url=base, timeout=30) as browser:
+        token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/").text).group(1)
+        case = {"kind": "case", "case_id": "WEB-PG-1", "facts": yaml.safe_load((ROOT / "examples" / "cat1-registered-sex-offender.yaml")
+                                                                               .read_text())["facts"]}
+        state = json.dumps({"case": case, "history": []})
+        recorded = browser.post("/record", data={"state": state, "by": "OM Patel", "csrf": token})
+        assert recorded.status_code == 303
+        number = int(recorded.headers["location"].rsplit("/", 1)[1])
+        decided = browser.post(f"/record/{number}/override", data={"outcome": "recommended_level", "value": "2", "csrf": token,
+                                                                   "reason": "Panel: new intelligence", "by": "MAPPA Chair"})
+        assert decided.status_code == 200 and f"Recorded as record {number + 1}." in decided.text
+        assert "2 decided (differs) by MAPPA Chair" in html.unescape(decided.text)
+        listing = browser.get("/record").text
+        assert f"Record {number}</a>" in listing and f"Decision on record {number}: Recommended level 2" in listing
+        refused = browser.post(f"/record/{number}/override", data={"outcome": "recommended_level", "value": "2", "csrf": token,
+                                                                   "reason": " ", "by": "MAPPA Chair"})
+        assert refused.status_code == 422 and "needs its reason" in refused.text
+    verified = subprocess.run([MAPPA, "log", "verify", "--db", database], capture_output=True, text=True)
+    assert verified.returncode == 0, verified.stderr
