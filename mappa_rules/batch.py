@@ -24,6 +24,7 @@ import uuid
 from collections import deque
 from contextlib import nullcontext
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -560,10 +561,10 @@ def _run_parallel(rows: Iterator[Row], jobs: int, options: tuple[Path | None, st
             pending.append((recall, pool.submit(_evaluate_chunk, recall.rest) if recall.rest else None))
             while len(pending) >= 2 * jobs:
                 oldest, future = pending.popleft()
-                write(oldest, future.result() if future else [])
+                write(oldest, _result_of(future, pool) if future else [])
         while pending:
             oldest, future = pending.popleft()
-            write(oldest, future.result() if future else [])
+            write(oldest, _result_of(future, pool) if future else [])
     except BrokenProcessPool:
         raise MappaError("a worker process died; the results are complete up to the last row written: rerun with --resume") from None
     finally:
@@ -571,6 +572,34 @@ def _run_parallel(rows: Iterator[Row], jobs: int, options: tuple[Path | None, st
             if future:
                 future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result_of(future: Future, pool: ProcessPoolExecutor) -> list[Done]:
+    """A chunk's results, watching the workers meanwhile. A worker killed while it was sending a
+    result leaves half a message in the pipe and its lock taken: CPython's pool then waits for the
+    rest for ever and never reports the death (seen once in CI). A dead worker found here stops the
+    pool instead: the others are killed and the pool's own end of the result pipe closed, so its
+    reader meets the end of the pipe and the pool breaks as it should."""
+    while True:
+        try:
+            return future.result(timeout=WATCH_SECONDS)
+        except FuturesTimeout:
+            try:
+                workers = list((getattr(pool, "_processes", None) or {}).values())
+            except RuntimeError:  # changed by the pool's own thread meanwhile: look again
+                continue
+            if not any(worker.exitcode is not None for worker in workers):
+                continue
+            for worker in workers:
+                if worker.exitcode is None:
+                    worker.kill()
+            writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+            if writer is not None:
+                writer.close()
+            raise BrokenProcessPool("a worker process died") from None
+
+
+WATCH_SECONDS = 1.0
 
 
 def chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:

@@ -13,7 +13,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from mappa_rules import batch as batch_module
+from mappa_rules.batch import run_batch
 from mappa_rules.cli import main
+from mappa_rules.errors import MappaError
 
 from support import EXAMPLES, MAPPA, generated_caseload
 
@@ -194,3 +197,41 @@ def test_fault_injection_in_short_form_loses_nothing_and_leaves_nothing_running(
     faults = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(faults)
     assert faults.main(["--runs", "4", "--cases", "400", "--seed", "5"]) == 0
+
+
+def _die_while_sending_a_result(rows: list) -> list:
+    """A worker killed half-way through sending its result: it holds the result pipe's lock and has
+    written a message's length and a little of it (what SIGKILL at the wrong moment leaves)."""
+    import inspect
+    import struct
+
+    if rows[0].number < 401:  # the first chunks are answered: the run is under way
+        return batch_module._evaluate_chunk_for_real(rows)
+    results = next(f.frame.f_locals["result_queue"] for f in inspect.stack() if "result_queue" in f.frame.f_locals)
+    results._wlock.acquire()
+    os.write(results._writer.fileno(), struct.pack("!i", 1_000_000) + b"x" * 100)
+    os._exit(1)
+
+
+def test_a_worker_killed_while_sending_its_result_stops_the_run_instead_of_hanging(caseload: Path, tmp_path: Path, monkeypatch) -> None:
+    """CPython's pool would wait for the rest of that message for ever (seen once in CI); the run
+    watches its workers, so it stops with the one-line error and resumes to the uninterrupted results."""
+    import threading
+
+    _die_while_sending_a_result.__module__, _die_while_sending_a_result.__qualname__ = "mappa_rules.batch", "_evaluate_chunk"
+    monkeypatch.setattr(batch_module, "_evaluate_chunk_for_real", batch_module._evaluate_chunk, raising=False)
+    monkeypatch.setattr(batch_module, "_evaluate_chunk", _die_while_sending_a_result)
+    out = tmp_path / "results.jsonl"
+    outcome: list = []
+    runner = threading.Thread(target=lambda: outcome.append(_run_catching(caseload, out)), daemon=True)
+    runner.start()
+    runner.join(timeout=60)
+    assert not runner.is_alive(), "the run hung after its worker died"
+    assert isinstance(outcome[0], MappaError) and "a worker process died" in str(outcome[0])
+
+
+def _run_catching(caseload: Path, out: Path) -> object:
+    try:
+        return run_batch(caseload, out, out.with_name("errors.jsonl"), jobs=2)
+    except MappaError as exc:
+        return exc
