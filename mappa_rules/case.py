@@ -55,7 +55,13 @@ def read_document(path: str | Path) -> tuple[Any, str]:
         except OSError as exc:
             raise fail(f"cannot be read: {exc.strerror or exc}") from None
         json_only = Path(path).suffix.lower() == ".json"
-    return parse_text(decode_utf8(raw, fail), json_only, fail), source
+    return document_from_bytes(raw, source, json_only), source
+
+
+def document_from_bytes(raw: bytes, source: str, json_only: bool) -> Any:
+    """A case document from its bytes (UTF-8, YAML or JSON), parsed but not yet validated; a CaseError naming `source`."""
+    fail = lambda reason: CaseError(source, None, reason)  # noqa: E731 - one error shape for every step
+    return parse_text(decode_utf8(raw, fail), json_only, fail)
 
 
 def _read_bounded(stream: Any, fail: Callable[[str], Exception]) -> bytes:

@@ -33,7 +33,7 @@ class Assessment(NamedTuple):
     @classmethod
     def of(cls, result: dict[str, Any], line: str | None = None, source_key: str | None = None) -> "Assessment":
         """From a result object (and the line it was written as, when it was)."""
-        return cls.from_meta(meta_of(result), line.rstrip("\n") if line is not None else canonical(result), source_key)
+        return cls.from_meta(meta_of(result), line if line is not None else canonical(result), source_key)
 
     @classmethod
     def from_meta(cls, meta: "Meta", line: str, source_key: str | None = None) -> "Assessment":

@@ -93,10 +93,14 @@ class Interview:
             for entry in result["not_asked"]:
                 if entry["fact"] not in self.facts and entry["why"] != "asked: not known" \
                         and not entry["why"].startswith("an alternative to"):
-                    spec = self.book.facts[entry["fact"]]
-                    return {"fact": entry["fact"], "label": spec.label, "question": spec.question or spec.meaning,
-                            "effect": "none", "outcomes": [], "if": {}}
+                    return self.question_for(entry["fact"])
         return None
+
+    def question_for(self, fact: str) -> dict[str, Any]:
+        """A fact asked as a question though no answer to it changes an outcome (to confirm it, or to change an answer)."""
+        spec = self.book.facts[fact]
+        return {"fact": fact, "label": spec.label, "question": spec.question or spec.meaning,
+                "effect": "none", "outcomes": [], "if": {}}
 
     def answer(self, fact: str, text: str) -> None:
         """Take a person's answer to a question; a bad answer raises CaseError and changes nothing."""

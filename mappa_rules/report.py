@@ -160,9 +160,15 @@ def render(result: dict[str, Any], fmt: str, audience: str = "practitioner",
     """
     if fmt == "json":
         return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    case = result["case_id"] or "(no case reference)"
-    return _render("assess.j2", fmt, r=result, audience=audience, title=f"MAPPA assessment: case {case}",
-                   generated_at=_stamp(generated_at), words=words or Glossary(), reference=f"Case {case}", rec=record)
+    title, reference = assessment_titles(result["case_id"])
+    return _render("assess.j2", fmt, r=result, audience=audience, title=title,
+                   generated_at=_stamp(generated_at), words=words or Glossary(), reference=reference, rec=record)
+
+
+def assessment_titles(case_id: str | None) -> tuple[str, str]:
+    """An assessment's title and the reference its printed pages carry."""
+    case = case_id or "(no case reference)"
+    return f"MAPPA assessment: case {case}", f"Case {case}"
 
 
 def render_caseload(results: Iterable[dict[str, Any]], errors: Iterable[dict[str, Any]], fmt: str,

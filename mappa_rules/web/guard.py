@@ -56,6 +56,7 @@ class Guard:
     def __init__(self, app: Callable[..., Awaitable[None]], settings: Settings) -> None:
         self.app, self.settings = app, settings
         self.hosts = {h.lower() for h in settings.allowed_hosts}
+        self.too_large = f"The request is larger than the limit of {settings.max_body // (1024 * 1024)} MiB."
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,7 +72,7 @@ class Guard:
             return
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.settings.max_body:
-            await _plain(send, 413, f"The request is larger than the limit of {self.settings.max_body // (1024 * 1024)} MiB.", path)
+            await _plain(send, 413, self.too_large, path)
             return
         started = False
         limit = self.settings.max_seconds
@@ -103,7 +104,7 @@ class Guard:
                 await _plain(send, 503, f"The request took longer than {limit:g} s; try a smaller one.", path)
         except TooLarge:
             if not started:
-                await _plain(send, 413, f"The request is larger than the limit of {self.settings.max_body // (1024 * 1024)} MiB.", path)
+                await _plain(send, 413, self.too_large, path)
         except Busy:
             if not started:
                 await _plain(send, 503, "The server is busy with other work; try again in a minute.", path)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mappa_rules.errors import MappaError, OptionError
+from mappa_rules.outputs import write_atomically
 
 SUFFIXES = {".jsonl": ".jsonl", ".json": ".jsonl", ".ndjson": ".jsonl", ".csv": ".csv"}
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -108,11 +109,11 @@ class Jobs:
             job = json.loads((folder / "job.json").read_text())
             page = render_page("web/job_done.j2", "MAPPA caseload summary", audience="auditor", reference="Caseload summary",
                                s=collector.summary(load_errors(errors)), name=job["name"], job_id=folder.name)
-            _write(folder / "summary.html", page)
+            write_atomically(folder / "summary.html", page)
         except MappaError as exc:
-            _write(folder / "failed.txt", str(exc))
+            write_atomically(folder / "failed.txt", str(exc))
         except Exception as exc:  # noqa: BLE001 - the job's page says so; the server goes on
-            _write(folder / "failed.txt", f"the caseload could not be assessed ({type(exc).__name__}: {exc})")
+            write_atomically(folder / "failed.txt", f"the caseload could not be assessed ({type(exc).__name__}: {exc})")
         finally:
             self._running.release()
 
@@ -127,9 +128,3 @@ def _name(filename: str | None) -> str:
     from mappa_rules.errors import excerpt
 
     return excerpt(os.path.basename(filename or "upload"), 80)
-
-
-def _write(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)

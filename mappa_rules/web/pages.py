@@ -18,7 +18,7 @@ from mappa_rules.case import UNCERTAIN
 from mappa_rules.errors import MappaError, OptionError
 from mappa_rules.interview import Interview, answer_lines, choices
 from mappa_rules.plain import show
-from mappa_rules.report import glossary, render, render_page
+from mappa_rules.report import AUDIENCES, assessment_titles, glossary, render, render_page
 from mappa_rules.web import state as carried
 from mappa_rules.web.guard import CSRF_COOKIE, check_csrf, csrf_token, new_cookie_value, session_cookie
 from mappa_rules.web.settings import is_loopback
@@ -31,13 +31,13 @@ KIND_WORDS = {
     "disagreement": "A disagreement about a referral or a level",
     "meeting_notice": "A meeting notice: is it given in time",
 }
-AUDIENCES = ("practitioner", "auditor")
 EXPIRED = "This form has expired or came from elsewhere: start again from the first page."
 
 
 def router(app_state: Any) -> APIRouter:
     pages = APIRouter(include_in_schema=False)
     library, settings = app_state.library, app_state.settings
+    limit_mb = settings.max_body // (1024 * 1024)
 
     def page(request: Request, template: str, title: str, status: int = 200, **context: Any) -> HTMLResponse:
         cookie = request.cookies.get(CSRF_COOKIE)
@@ -120,25 +120,25 @@ def router(app_state: Any) -> APIRouter:
     def _interview_page(request: Request, interview: Interview, asking: str | None, trouble: str | None) -> HTMLResponse:
         book = interview.book
         result = interview.result()
-        question = interview.next_question() if asking is None else _question_for(book, asking)
+        question = interview.next_question() if asking is None else interview.question_for(asking)
         spec = book.facts[question["fact"]] if question else None
         given = [(name, book.facts[name].label or show(name), "not known" if value == UNCERTAIN else show(value))
                  for name, value in interview.facts.items() if name in book.facts]
         if interview.area is not None:
             given.insert(0, ("area", book.facts["area"].label or "Area", show(interview.area)))
-        case = interview.case_id or "(no case reference)"
-        return page(request, "web/interview.j2", f"MAPPA assessment: case {case}", 422 if trouble else 200,
+        title, reference = assessment_titles(interview.case_id)
+        return page(request, "web/interview.j2", title, 422 if trouble else 200,
                     state=carried.encode(interview), question=question, spec=spec,
                     current=interview.facts.get(question["fact"]) if question else None,
                     choices=choices(book, question) if question else "", answer_lines=answer_lines(result),
-                    given=given, asked=len(interview._history), problem=trouble, reference=f"Case {case}")
+                    given=given, asked=len(interview._history), problem=trouble, reference=reference)
 
     async def _result_page(request: Request, interview: Interview, audience: str) -> HTMLResponse:
         def build() -> HTMLResponse:
             result, book = interview.result(), interview.book
-            case = result["case_id"] or "(no case reference)"
-            return page(request, "web/result.j2", f"MAPPA assessment: case {case}", audience=audience, r=result,
-                        words=glossary(book), reference=f"Case {case}", state=carried.encode(interview),
+            title, reference = assessment_titles(result["case_id"])
+            return page(request, "web/result.j2", title, audience=audience, r=result,
+                        words=glossary(book), reference=reference, state=carried.encode(interview),
                         recording=app_state.store is not None)
         return await off_loop(build)
 
@@ -148,8 +148,7 @@ def router(app_state: Any) -> APIRouter:
             form, interview = await carried_form(request)
         except (_Forbidden, MappaError) as exc:
             return refusal(request, exc)
-        audience = str(form.get("audience") or "practitioner")
-        return await _result_page(request, interview, audience if audience in AUDIENCES else "practitioner")
+        return await _result_page(request, interview, _audience(form))
 
     @pages.post("/download")
     async def download(request: Request) -> Response:
@@ -158,7 +157,6 @@ def router(app_state: Any) -> APIRouter:
         except (_Forbidden, MappaError) as exc:
             return refusal(request, exc)
         fmt = str(form.get("format") or "case")
-        audience = str(form.get("audience") or "practitioner")
         name = _file_name(interview.case_id)
 
         def build() -> Response:
@@ -168,14 +166,14 @@ def router(app_state: Any) -> APIRouter:
             result = interview.result()
             if fmt == "json":
                 return _attachment(render(result, "json"), f"{name}.json", "application/json")
-            report = render(result, "html", audience if audience in AUDIENCES else "practitioner", words=glossary(interview.book))
+            report = render(result, "html", _audience(form), words=glossary(interview.book))
             return _attachment(report, f"{name}.html", "text/html; charset=utf-8")
         return await off_loop(build)
 
     # --- caseloads --------------------------------------------------------------------------------
     @pages.get("/caseload", response_class=HTMLResponse)
     async def caseload_form(request: Request) -> HTMLResponse:
-        return page(request, "web/caseload.j2", "MAPPA caseload: upload", limit_mb=settings.max_body // (1024 * 1024))
+        return page(request, "web/caseload.j2", "MAPPA caseload: upload", limit_mb=limit_mb)
 
     @pages.post("/caseload")
     async def caseload_upload(request: Request) -> Response:
@@ -186,13 +184,13 @@ def router(app_state: Any) -> APIRouter:
         upload = form.get("caseload")
         if upload is None or not hasattr(upload, "read"):
             return page(request, "web/caseload.j2", "MAPPA caseload: upload", 422, problem="Choose a caseload file to upload.",
-                        limit_mb=settings.max_body // (1024 * 1024))
+                        limit_mb=limit_mb)
         data = await upload.read()
         try:
             job_id = await off_loop(app_state.jobs.start, upload.filename or "", data)
         except MappaError as exc:
             return page(request, "web/caseload.j2", "MAPPA caseload: upload", 422, problem=str(exc),
-                        limit_mb=settings.max_body // (1024 * 1024))
+                        limit_mb=limit_mb)
         return RedirectResponse(f"/caseload/{job_id}", status_code=303)
 
     @pages.get("/caseload/{job_id}", response_class=HTMLResponse)
@@ -254,10 +252,10 @@ def router(app_state: Any) -> APIRouter:
             result = result_of(record, library)
             view = decision_view(record, store.decisions_on(number), result)
             keys = list(dict.fromkeys([*result.get("outcomes", {}), *result.get("answers", {})]))
-            case = result["case_id"] or "(no case reference)"
-            return page(request, "web/record.j2", f"MAPPA assessment: case {case} (record {number})", status,
+            title, reference = assessment_titles(result["case_id"])
+            return page(request, "web/record.j2", f"{title} (record {number})", status,
                         r=result, rec=view, words=glossary(library.for_data({"as_of": result["as_of"]})),
-                        reference=f"Case {case}", outcomes=[(k, outcome_label(k)) for k in keys], **extra)
+                        reference=reference, outcomes=[(k, outcome_label(k)) for k in keys], **extra)
         try:
             return await off_loop(build)
         except OptionError as exc:  # no such record, or not an assessment; any other fault is the server's (500)
@@ -328,10 +326,10 @@ def _started(library: Any, form: Any) -> Interview:
     return Interview.start(library, data)
 
 
-def _question_for(book: Any, fact: str) -> dict[str, Any]:
-    spec = book.facts[fact]
-    return {"fact": fact, "label": spec.label or show(fact), "question": spec.question or spec.meaning or spec.label,
-            "effect": "none", "outcomes": [], "if": {}}
+def _audience(form: Any) -> str:
+    """The audience a form asks for; the practitioner's unless it names another known one."""
+    audience = str(form.get("audience") or "practitioner")
+    return audience if audience in AUDIENCES else "practitioner"
 
 
 def _file_name(case_id: str | None) -> str:

@@ -8,9 +8,7 @@ from typing import Any, Callable, TypeVar
 
 import anyio.to_thread
 
-from mappa_rules.case import case_from_data
-from mappa_rules.documents import decode_utf8, parse_text
-from mappa_rules.errors import CaseError
+from mappa_rules.case import case_from_data, document_from_bytes
 from mappa_rules.explain import assess
 from mappa_rules.loader import Library
 
@@ -46,10 +44,9 @@ def _bounded(work: Callable[..., T], args: tuple[Any, ...]) -> T:
         _PLACES.release()
 
 
-def parse_case(raw: bytes, json_only: bool = True) -> Any:
-    """A request body as a case document, refused as a case file would be."""
-    fail = lambda reason: CaseError(SOURCE, None, reason)  # noqa: E731 - one error shape for every step
-    return parse_text(decode_utf8(raw, fail), json_only, fail)
+def parse_case(raw: bytes) -> Any:
+    """A request body (JSON) as a case document, refused as a case file would be."""
+    return document_from_bytes(raw, SOURCE, json_only=True)
 
 
 def assess_data(library: Library, data: Any) -> dict[str, Any]:
