@@ -10,12 +10,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import Response
 
 from mappa_rules import __version__
 from mappa_rules.loader import load_library
 from mappa_rules.web import api, pages
-from mappa_rules.web.guard import FAULT, Guard
+from mappa_rules.web.guard import FAULT, Guard, answers_json, refusal_body
 from mappa_rules.web.jobs import Jobs
 from mappa_rules.web.settings import Settings
 
@@ -47,9 +47,8 @@ def create_app(settings: Settings) -> Guard:
 
 async def _failed(request: Request, exc: Exception) -> Response:
     """A fault of the server, answered in one line (the guard logs it by type and place)."""
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": FAULT, "field": None, "cites": []}, status_code=500)
-    return PlainTextResponse(f"OFFICIAL-SENSITIVE\n\n{FAULT}\n", status_code=500)
+    body, kind = refusal_body(request.url.path, FAULT)
+    return Response(body, status_code=500, media_type=kind)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -57,9 +56,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 422)
     text = {404: "There is no such page or endpoint.", 405: "That method is not allowed here."}.get(
         status, "The request's path or parameters are not valid." if status == 422 else "The request was refused.")
-    if request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/openapi.json"):
-        return JSONResponse({"error": f"request: {text}", "field": None, "cites": []}, status_code=status)
-    return PlainTextResponse(f"OFFICIAL-SENSITIVE\n\n{text}\n", status_code=status)
+    body, kind = refusal_body(request.url.path, f"request: {text}" if answers_json(request.url.path) else text)
+    return Response(body, status_code=status, media_type=kind)
 
 
 def app_from_env() -> Guard:

@@ -180,20 +180,28 @@ def _headers(html: bytes) -> list[tuple[bytes, bytes]]:
 _PLAIN_HEADERS = _headers(b"")
 
 
+def answers_json(path: str) -> bool:
+    """Whether a path is the API's (and so answers JSON), not a person's page."""
+    return path.startswith("/api/") or path in ("/healthz", "/openapi.json")
+
+
+def refusal_body(path: str, text: str) -> tuple[bytes, str]:
+    """A refusal or fault in one line, as its path's callers read it: the CLI's error object for the
+    API (and /healthz, /openapi.json), marked text for a person. (body, content type)"""
+    if answers_json(path):
+        return json.dumps({"error": text, "field": None, "cites": []}).encode(), "application/json"
+    return f"OFFICIAL-SENSITIVE\n\n{text}\n".encode(), "text/plain; charset=utf-8"
+
+
 async def _plain(send: Send, status: int, text: str, path: str = "") -> None:
-    if path.startswith("/api/"):
-        body = json.dumps({"error": text, "field": None, "cites": []}).encode()
-        kind = b"application/json"
-    else:
-        body = f"OFFICIAL-SENSITIVE\n\n{text}\n".encode()
-        kind = b"text/plain; charset=utf-8"
+    body, kind = refusal_body(path, text)
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())] + security_headers(b"")})
+                "headers": [(b"content-type", kind.encode()), (b"content-length", str(len(body)).encode())] + security_headers(b"")})
     await send({"type": "http.response.body", "body": body})
 
 
 async def _refuse_unauthenticated(send: Send, path: str) -> None:
-    if path.startswith("/api/"):
+    if answers_json(path):
         await _plain(send, 401, "This server needs its token: send it as 'Authorization: Bearer TOKEN'.", path)
         return
     await send({"type": "http.response.start", "status": 303,
