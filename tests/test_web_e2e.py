@@ -528,3 +528,23 @@ def test_a_blocked_style_is_seen(visit) -> None:
                      f'<body><p class="marking">{MARKING}</p></body></html>')
     assert page.locator("p.marking").evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"
     assert any("Content Security Policy" in error for error in visit.errors())
+
+
+def test_a_printed_result_is_the_report_without_its_buttons(visit, tmp_path) -> None:
+    """Printed from the browser, the result page is the report, marked on every page, without the
+    site's links or the result's buttons and forms."""
+    from pypdf import PdfReader
+
+    page = visit.page
+    start(visit, "E2E-PRINT")
+    page.get_by_role("button", name="See the full result").click()
+    visit.check_page()
+    page.emulate_media(media="print")
+    assert not page.locator("nav.site").is_visible() and not page.locator("section.toolbar").is_visible()
+    assert page.locator("section.panel").first.is_visible()
+    pdf = tmp_path / "result.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    pages = [p.extract_text() for p in PdfReader(pdf).pages]
+    assert all(MARKING in text for text in pages) and "Answer" in pages[0]
+    assert not any(word in text for text in pages for word in ("Download", "Record this assessment", "Start an assessment"))
+    visit.check_clean()
