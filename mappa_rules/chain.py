@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 GENESIS = "0" * 64
@@ -71,13 +72,32 @@ def record_hash(previous: str, row: dict[str, Any] | tuple[Any, ...]) -> str:
     the result, itself a JSON text with sorted keys, stands as that JSON (not quoted as a string)."""
     values = row if isinstance(row, tuple) else tuple(row.get(name) for name in HASHED)
     result = values[_RESULT]
-    before = _encode(values[:_RESULT])[1:-1]
-    after = _encode(values[_RESULT + 1:])[1:-1]
+    before = _items(values[:_RESULT])
+    after = _items(values[_RESULT + 1:])
     text = f"{previous}[{before},{result if result is not None else 'null'},{after}]".encode("utf-8")
     return hashlib.sha256(text).hexdigest()
 
 
+def _items(values: tuple[Any, ...]) -> str:
+    """Values as the items of a canonical JSON array, without its brackets. Texts, whole numbers and
+    nulls (all a record's fields are) are written here as the encoder writes them, with its own
+    quoting, in a third less time than a call of the encoder; anything else goes through the encoder."""
+    parts = []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            parts.append(_quoted(value))
+        elif value is None:
+            parts.append("null")
+        elif kind is int:
+            parts.append(int.__repr__(value))
+        else:
+            return _encode(values)[1:-1]
+    return ",".join(parts)
+
+
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # built once: json.dumps builds one a call
+_quoted = encode_basestring  # how that encoder quotes a text (ensure_ascii=False)
 
 
 def now() -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import functools
+import itertools
 import json
 import os
 from contextlib import contextmanager
@@ -366,7 +367,7 @@ class _Append:
 
     def flush(self) -> None:
         if self._rows:
-            self.conn.exec_driver_sql(_insert(self._mark, len(self._rows)), tuple(value for row in self._rows for value in row))
+            self.conn.exec_driver_sql(_insert(self._mark, len(self._rows)), tuple(itertools.chain.from_iterable(self._rows)))
             self._rows = []
 
 

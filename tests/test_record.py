@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
 import signal
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -321,3 +323,37 @@ def test_the_migrated_schema_is_the_one_the_store_writes(database: str) -> None:
     assert {tuple(u["column_names"]) for u in found.get_unique_constraints("records")} | {
         tuple(i["column_names"]) for i in found.get_indexes("records") if i["unique"]} >= {("source_key",)}
     engine.dispose()
+
+
+@pytest.mark.parametrize("values", [
+    ("EX-1", "case", "Wirral", None, '{"a":"quote \\" and é"}', "x\u2028y\x00\ttab", 7, "n", "v", "s" * 64, "0.1", "OM",
+     "2026-11-30T00:00:00.000000Z", None, None, None, None, "batch:r:0000000001", "0" * 64),
+    ("EX-2", "referral", None, "2026-03-03", "{}", "status", -1, "n", "v", "s", "0.1", "Zoë 😀", "t", "recommended_level",
+     "2", "why, \"quoted\"\nand on", 12345678901234567890, None, "p"),
+    ("EX-3", "case", None, None, "{}", "decided", True, "n", 1.5, "s", "0.1", "OM", "t", None, None, None, None, None, "p"),
+])
+def test_the_chain_hashes_the_canonical_json_the_module_docstring_defines(values: tuple) -> None:
+    """The hash is sha256(previous hash + the record as a canonical JSON array, its result standing as the JSON
+    it is): worked out here with json.dumps alone, so a faster way of writing it cannot change a chain."""
+    result = '{"answers": {"level": 2}, "case_id": "EX"}'
+    row = (1, "assessment", *values[:5], result, *values[6:])
+    assert len(row) == len(record_module.HASHED)
+    placeholder = "\x00result\x00"
+    text = json.dumps([*row[:7], placeholder, *row[8:]], separators=(",", ":"), ensure_ascii=False)
+    text = text.replace(json.dumps(placeholder), result)
+    expected = hashlib.sha256(("f" * 64 + text).encode("utf-8")).hexdigest()
+    assert record_module.record_hash("f" * 64, row) == expected
+    assert record_module.record_hash("f" * 64, dict(zip(record_module.HASHED, row))) == expected
+
+
+def test_a_new_sqlite_record_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    new, old = tmp_path / "new.sqlite3", tmp_path / "old.sqlite3"
+    with sqlite3.connect(old) as conn:  # a record made before pages were chosen: SQLite's default
+        conn.execute("CREATE TABLE made_before (x)")
+    for path in (new, old):
+        store = Store(f"sqlite:///{path}")
+        store.record([Assessment.of(json.loads(CliRunner().invoke(main, ["assess", str(CASE), "--format", "json"]).output))], "OM")
+        assert store.verify().valid
+        store.close()
+    pages = {path: sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0] for path in (new, old)}
+    assert pages == {new: 32768, old: 4096}
