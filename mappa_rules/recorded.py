@@ -65,7 +65,7 @@ def listing_lines(rows: list[dict[str, Any]], decided: set[int]) -> Iterator[str
             detail = f"{outcome_label(row['outcome'])}: {show(json.loads(row['value']))} (on record {row['refers_to']})"
         else:
             mark = json.loads(row["value"])
-            detail = f"{mark['removed']} records before {mark['before']} removed: {row['reason']}"
+            detail = f"{mark['removed']} records before {mark['before']} removed: {' '.join(row['reason'].split())}"
         yield f"{row['seq']:>7}  {row['recorded_at'][:19].replace('T', ' '):<19}  {what:<10}  {(row['case_id'] or '-')[:20]:<20}  {detail}"
 
 

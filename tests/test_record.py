@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from mappa_rules import record as record_module
 from mappa_rules.chain import Assessment
 from mappa_rules.cli import main
+from mappa_rules.errors import MappaError, OptionError
 from mappa_rules.record import Store, database_url
 
 from support import EXAMPLES, MAPPA, generated_caseload
@@ -357,3 +358,28 @@ def test_a_new_sqlite_record_has_large_pages_and_an_old_one_keeps_its_own(tmp_pa
         store.close()
     pages = {path: sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0] for path in (new, old)}
     assert pages == {new: 32768, old: 4096}
+
+
+def test_a_reason_is_kept_as_lines_without_control_characters_on_both_databases(recorded: str) -> None:
+    store = Store(recorded)
+    number, _ = store.override("EX-CAT2-12M", "recommended_level", 3, " Panel, 3 March:\r\n\tescalating behaviour \n", "Chair")
+    assert store.get(number)["reason"] == "Panel, 3 March:\n\tescalating behaviour"  # a form's CR LF kept as LF
+    for bad in ("nul \x00 in it", "bell \x07", "escape \x1b[31m"):
+        with pytest.raises(OptionError, match="without control characters"):
+            store.override("EX-CAT2-12M", "recommended_level", 3, bad, "Chair")
+    assert store.verify().valid and store.verify().checked == 5
+
+
+def test_a_database_refusing_a_transaction_is_one_line_and_keeps_nothing_of_it(database: str) -> None:
+    """Two rows with one source key in one transaction: the database refuses it (by INSERT in SQLite, by
+    COPY in PostgreSQL) and the refusal is one line naming the record; nothing of it is kept."""
+    store = Store(database)
+    result = json.loads(CliRunner().invoke(main, ["assess", str(CASE), "--format", "json"]).output)
+    assert store.record([Assessment.of(result, None, "batch:run:0000000001")], "OM") == [1]
+    twice = [Assessment.of(result, None, f"batch:run:{n:010d}") for n in (2, 3, 3)]
+    with pytest.raises(MappaError) as refused:
+        store.record(twice, "OM")
+    assert str(refused.value).startswith("decision record ") and "\n" not in str(refused.value)
+    assert re.search(r"unique|duplicate", str(refused.value), re.IGNORECASE)
+    assert [r["seq"] for r in store.rows()] == [1] and store.verify().valid
+    assert store.record(twice[:2], "OM") == [2, 3]
