@@ -125,6 +125,21 @@ class Interview:
             raise
         self._history.append((fact, before))
 
+    @property
+    def asked(self) -> int:
+        """How many answers have been given (each can be undone with `back`)."""
+        return len(self._history)
+
+    def steps(self) -> list[tuple[str, Any, bool]]:
+        """The answers given, in order, as (fact, the value it replaced, whether there was none): what `back`
+        undoes, to carry the interview from one request to the next (`restore_steps` puts them back)."""
+        return [(fact, None if before is _ABSENT else before, before is _ABSENT) for fact, before in self._history]
+
+    def restore_steps(self, steps: list[tuple[str, Any, bool]]) -> None:
+        """Put back steps from `steps()`; the caller has checked each names a known fact and a plain value."""
+        for fact, before, absent in steps:
+            self._history.append((fact, _ABSENT if absent else before))
+
     def back(self) -> str | None:
         """Undo the last answer; the fact it answered, or None when there is nothing to undo."""
         if not self._history:

@@ -104,3 +104,21 @@ def test_the_area_can_be_answered_in_an_interview() -> None:
     session.answer("area", "Cheshire")
     assert session.document()["area"] == "Cheshire" and "area" not in session.document()["facts"]
     assert session.back() == "area" and "area" not in session.document()
+
+
+def test_an_interview_carried_by_its_steps_undoes_as_the_original_would() -> None:
+    """What a web form carries between requests: the case as it stands and the steps `back` undoes."""
+    library = load_library()
+    session = Interview.start(library, {"facts": {"subject_to_notification_requirements": True, "offence_type": "violent"}})
+    session.answer("offence_type", "sexual")  # replaces a value given at the start
+    session.answer("custody_months", "14")    # gives a fact there was none of
+    session.answer("area", "Wirral")          # beside the facts
+    carried = Interview.start(library, session.document())
+    carried.restore_steps(session.steps())
+    assert carried.asked == session.asked == 3
+    assert session.steps() == [("offence_type", "violent", False), ("custody_months", None, True), ("area", None, True)]
+    for _ in range(3):
+        assert carried.back() == session.back()
+        assert carried.document() == session.document()
+    assert carried.document()["facts"] == {"subject_to_notification_requirements": True, "offence_type": "violent"}
+    assert carried.back() is None and carried.asked == 0

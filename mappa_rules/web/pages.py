@@ -131,7 +131,7 @@ def router(app_state: Any) -> APIRouter:
                     state=carried.encode(interview), question=question, spec=spec,
                     current=interview.facts.get(question["fact"]) if question else None,
                     choices=choices(book, question) if question else "", answer_lines=answer_lines(result),
-                    given=given, asked=len(interview._history), problem=trouble, reference=reference)
+                    given=given, asked=interview.asked, problem=trouble, reference=reference)
 
     async def _result_page(request: Request, interview: Interview, audience: str) -> HTMLResponse:
         def build() -> HTMLResponse:

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from mappa_rules.errors import CaseError
-from mappa_rules.interview import _ABSENT, Interview
+from mappa_rules.interview import Interview
 from mappa_rules.loader import Library
 
 MAX_STATE = 256 * 1024
@@ -18,7 +18,7 @@ MAX_STATE = 256 * 1024
 
 def encode(interview: Interview) -> str:
     """The interview as the text of a hidden field: the case document and the answers in the order given."""
-    history = [[fact, None if before is _ABSENT else before, before is _ABSENT] for fact, before in interview._history]
+    history = [list(step) for step in interview.steps()]
     return json.dumps({"case": interview.document(), "history": history, "confirm": interview.confirm},
                       sort_keys=True, ensure_ascii=False, default=_plain)
 
@@ -38,7 +38,7 @@ def decode(text: str, library: Library) -> Interview:
         if not (isinstance(step, list) and len(step) == 3 and isinstance(step[0], str) and step[0] in interview.book.facts
                 and (step[1] is None or isinstance(step[1], (str, int, float, bool))) and isinstance(step[2], bool)):
             raise CaseError("interview", None, "a step of the interview sent is not a known fact and a plain value (start again)")
-        interview._history.append((step[0], _ABSENT if step[2] is True else step[1]))
+    interview.restore_steps([tuple(step) for step in data.get("history", [])])
     return interview
 
 
