@@ -204,6 +204,9 @@ def test_a_token_is_required_on_every_request_when_set() -> None:
             cookies = dict(browser.cookies)
             assert token not in cookies.values(), "the session cookie is derived from the token, never the token"
             assert any(name.startswith("mappa_session_") for name in cookies)
+            guesses = [httpx.get(base + "/api/rules", headers={"authorization": f"Bearer guess-{n}"}).status_code for n in range(12)]
+            assert guesses[:8] == [401] * 8 and guesses[-1] == 429  # the wrong sign-in above counted too
+            assert browser.get("/").status_code == 200  # the browser signed in before goes on
 
 
 @pytest.mark.parametrize("options, says", [

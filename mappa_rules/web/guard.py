@@ -9,6 +9,9 @@
 - Headers: a strict Content-Security-Policy (nothing from elsewhere; the pages' own inline style
   blocks admitted by their sha256, no script at all), no caching, no framing, no referrer.
 - CSRF: every form carries a token bound to a cookie (`csrf_token`, `check_csrf`).
+- Guessing: an address that gives a wrong token ten times in a minute (a bearer header, or the
+  /login form) is refused 429 on its next tries until the minute has passed, right token or not
+  (`WrongTokens`; counted in each worker process).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ import logging
 import math
 import re
 import secrets
+import time
 import traceback
+from collections import deque
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -50,6 +55,36 @@ class Stalled(BaseException):
     """A body that stopped arriving (a BaseException for the same reason)."""
 
 
+class WrongTokens:
+    """Wrong tokens given from each address in the last `window` seconds; past `limit` of them, how long
+    that address must wait before its next try is looked at."""
+
+    KEPT = 10_000  # addresses remembered at most
+
+    def __init__(self, limit: int = 10, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._given: dict[str, deque[float]] = {}
+
+    def wait(self, address: str) -> float:
+        """Seconds until this address may try again (0: it may now)."""
+        times = self._recent(address)
+        return times[0] + self.window - self.clock() if times and len(times) >= self.limit else 0.0
+
+    def wrong(self, address: str) -> None:
+        self._recent(address).append(self.clock())
+        if len(self._given) > self.KEPT:  # many addresses: those with no try in the window go, then the first seen
+            for other in [a for a in self._given if not self._recent(a)]:
+                del self._given[other]
+            while len(self._given) > self.KEPT * 9 // 10:
+                del self._given[next(iter(self._given))]
+
+    def _recent(self, address: str) -> deque[float]:
+        times = self._given.setdefault(address, deque())
+        while times and times[0] <= self.clock() - self.window:
+            times.popleft()
+        return times
+
+
 class Guard:
     """ASGI middleware: see the module docstring."""
 
@@ -57,6 +92,7 @@ class Guard:
         self.app, self.settings = app, settings
         self.hosts = {h.lower() for h in settings.allowed_hosts}
         self.too_large = f"The request is larger than the limit of {settings.max_body // (1024 * 1024)} MiB."
+        self.wrong_tokens = WrongTokens()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,7 +103,16 @@ class Guard:
         if headers.get("host", "").lower() not in self.hosts:
             await _plain(send, 400, "This server does not answer to that host name (see mappa serve --allowed-host).", path)
             return
+        address = (scope.get("client") or ("unknown",))[0]
+        trying = self.settings.token and (headers.get("authorization", "").lower().startswith("bearer ")
+                                          or (path == "/login" and scope.get("method") == "POST"))
+        if trying and (wait := self.wrong_tokens.wait(address)) > 0:
+            await _plain(send, 429, f"Too many wrong tokens from this address; try again in {math.ceil(wait)} s.", path,
+                         [(b"retry-after", str(math.ceil(wait)).encode())])
+            return
         if self.settings.token and path not in OPEN_PATHS and not self._has_token(headers):
+            if trying:
+                self.wrong_tokens.wrong(address)
             await _refuse_unauthenticated(send, path)
             return
         declared = headers.get("content-length", "")
@@ -94,6 +139,8 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                if trying and path == "/login" and message["status"] == 401:
+                    self.wrong_tokens.wrong(address)
                 timer.deadline = math.inf  # the limit is on the work, not on sending its answer
             await send(message)
 
@@ -193,10 +240,11 @@ def refusal_body(path: str, text: str) -> tuple[bytes, str]:
     return f"OFFICIAL-SENSITIVE\n\n{text}\n".encode(), "text/plain; charset=utf-8"
 
 
-async def _plain(send: Send, status: int, text: str, path: str = "") -> None:
+async def _plain(send: Send, status: int, text: str, path: str = "", extra: list[tuple[bytes, bytes]] | None = None) -> None:
     body, kind = refusal_body(path, text)
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", kind.encode()), (b"content-length", str(len(body)).encode())] + security_headers(b"")})
+                "headers": [(b"content-type", kind.encode()), (b"content-length", str(len(body)).encode())]
+                + (extra or []) + security_headers(b"")})
     await send({"type": "http.response.body", "body": body})
 
 

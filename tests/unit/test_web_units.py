@@ -15,12 +15,13 @@ from mappa_rules.errors import CaseError, OptionError
 from mappa_rules.interview import Interview
 from mappa_rules.loader import load_library
 from mappa_rules.web import state as carried
-from mappa_rules.web.guard import Guard, check_csrf, csrf_token, security_headers
+from mappa_rules.web.guard import Guard, WrongTokens, check_csrf, csrf_token, security_headers, session_cookie
 from mappa_rules.web.jobs import Jobs
 from mappa_rules.web.settings import Settings, is_loopback
 
 
-def _call(app, settings: Settings, path: str = "/x", headers: list | None = None) -> list[dict]:
+def _call(app, settings: Settings, path: str = "/x", headers: list | None = None, method: str = "GET",
+          client: str = "192.0.2.7", guard: Guard | None = None) -> list[dict]:
     sent: list[dict] = []
 
     async def receive() -> dict:
@@ -29,8 +30,9 @@ def _call(app, settings: Settings, path: str = "/x", headers: list | None = None
     async def send(message: dict) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "path": path, "method": "GET", "headers": headers or [(b"host", b"127.0.0.1:8000")]}
-    anyio.run(Guard(app, settings), scope, receive, send)
+    scope = {"type": "http", "path": path, "method": method, "headers": headers or [(b"host", b"127.0.0.1:8000")],
+             "client": (client, 50000)}
+    anyio.run(guard or Guard(app, settings), scope, receive, send)
     return sent
 
 
@@ -164,3 +166,48 @@ def test_blocking_work_is_bounded_and_the_overflow_answered_503(monkeypatch) -> 
     second = _call(app, Settings(max_seconds=5))  # no place left: busy, not queued for ever
     assert second[0]["status"] == 503 and b"busy" in second[1]["body"]
     release.set()
+
+
+def test_wrong_tokens_from_one_address_are_counted_for_a_minute() -> None:
+    now = [1000.0]
+    tokens = WrongTokens(limit=3, window=60, clock=lambda: now[0])
+    for _ in range(3):
+        assert tokens.wait("a") == 0
+        tokens.wrong("a")
+    assert tokens.wait("a") == 60 and tokens.wait("b") == 0  # another address may still try
+    now[0] += 45
+    assert tokens.wait("a") == 15
+    now[0] += 15
+    assert tokens.wait("a") == 0  # the minute has passed
+    tokens.KEPT = 5
+    for n in range(20):
+        tokens.wrong(f"addr-{n}")
+    assert len(tokens._given) <= 5  # many addresses cannot grow it without bound
+
+
+def test_an_address_guessing_the_token_is_refused_429_until_its_minute_passes() -> None:
+    async def app(scope, receive, send) -> None:
+        status = 401 if scope["path"] == "/login" else 200  # the sign-in page refuses a wrong token with 401
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    settings = Settings(token="correct-horse-battery-staple")
+    guard = Guard(app, settings)
+
+    def bearer(token: str, client: str = "192.0.2.7") -> int:
+        headers = [(b"host", b"127.0.0.1:8000"), (b"authorization", f"Bearer {token}".encode())]
+        return _call(app, settings, "/api/rules", headers, client=client, guard=guard)[0]["status"]
+
+    for _ in range(5):
+        assert bearer("guess") == 401
+        assert _call(app, settings, "/login", method="POST", guard=guard)[0]["status"] == 401
+    refused = _call(app, settings, "/api/rules", [(b"host", b"127.0.0.1:8000"), (b"authorization", b"Bearer correct-horse-battery-staple")],
+                    guard=guard)
+    assert refused[0]["status"] == 429 and b"Too many wrong tokens" in refused[1]["body"]  # the right token too, while refused
+    assert 0 < int(dict(refused[0]["headers"])[b"retry-after"]) <= 60
+    assert _call(app, settings, "/login", method="POST", guard=guard)[0]["status"] == 429
+    assert bearer("correct-horse-battery-staple", client="192.0.2.8") == 200  # another address is not refused
+    name, value = session_cookie(settings)
+    signed_in = [(b"host", b"127.0.0.1:8000"), (b"cookie", f"{name}={value}".encode())]
+    assert _call(app, settings, "/", signed_in, guard=guard)[0]["status"] == 200  # a browser already signed in goes on
+    assert _call(app, settings, "/login", guard=guard)[0]["status"] == 401  # the sign-in form itself is still shown
