@@ -115,6 +115,9 @@ def test_rules_schema_and_health(client: httpx.Client) -> None:
     assert rules and {"id", "title", "cites"} <= set(rules[0])
     assert client.get("/api/schema").json()["title"] == "MAPPA case file"
     assert client.get("/healthz").json()["status"] == "ok"
+    for path in ("/healthz", "/"):  # HEAD, as monitoring asks: GET's status and headers, no body
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == 200 and head.content == b"" and head.headers["content-length"] == get.headers["content-length"]
 
 
 # --- the guard ----------------------------------------------------------------------------------

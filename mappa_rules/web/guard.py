@@ -144,9 +144,12 @@ class Guard:
                 timer.deadline = math.inf  # the limit is on the work, not on sending its answer
             await send(message)
 
+        answer = _with_headers(secured_send)
+        if scope.get("method") == "HEAD":  # as GET, without the body (FastAPI's routes answer GET alone)
+            scope, answer = {**scope, "method": "GET"}, _with_headers(_without_body(secured_send))
         try:
             with timer:
-                await self.app(scope, counted_receive, _with_headers(secured_send))
+                await self.app(scope, counted_receive, answer)
             if timer.cancelled_caught and not started:
                 await _plain(send, 503, f"The request took longer than {limit:g} s; try a smaller one.", path)
         except TooLarge:
@@ -203,6 +206,17 @@ def _with_headers(send: Send) -> Send:
             await send(start)
             await send({"type": "http.response.body", "body": body})
             return
+        await send(message)
+
+    return wrapped
+
+
+def _without_body(send: Send) -> Send:
+    """A response to HEAD: its status and headers (its length too), no body."""
+
+    async def wrapped(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
         await send(message)
 
     return wrapped

@@ -211,3 +211,15 @@ def test_an_address_guessing_the_token_is_refused_429_until_its_minute_passes() 
     signed_in = [(b"host", b"127.0.0.1:8000"), (b"cookie", f"{name}={value}".encode())]
     assert _call(app, settings, "/", signed_in, guard=guard)[0]["status"] == 200  # a browser already signed in goes on
     assert _call(app, settings, "/login", guard=guard)[0]["status"] == 401  # the sign-in form itself is still shown
+
+
+def test_head_is_answered_as_get_without_its_body() -> None:
+    async def app(scope, receive, send) -> None:
+        assert scope["method"] == "GET"
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html"), (b"content-length", b"9")]})
+        await send({"type": "http.response.body", "body": b"<p>ok</p>"})
+
+    sent = _call(app, Settings(), "/", method="HEAD")
+    headers = dict(sent[0]["headers"])
+    assert sent[0]["status"] == 200 and headers[b"content-length"] == b"9" and b"content-security-policy" in headers
+    assert b"".join(m.get("body", b"") for m in sent[1:]) == b""
