@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,7 +68,7 @@ def main() -> None:
         print(f"{args.cases} cases, --jobs {args.jobs}: without --record {best_plain:.2f} s, with {best_recorded:.2f} s, "
               f"ratio {best_recorded / best_plain:.2f} (best of {args.rounds}); log verify {min(verified):.2f} s")
         ratios = sorted(r / p for r, p in zip(recorded, plain))
-        print(f"ratios of the rounds: {', '.join(f'x{r:.2f}' for r in ratios)} (median x{ratios[len(ratios) // 2]:.2f}); "
+        print(f"ratios of the rounds: {', '.join(f'x{r:.2f}' for r in ratios)} (median x{statistics.median(ratios):.2f}); "
               f"making the record on first use (mappa log verify on no record yet): {min(made):.2f} s")
 
 

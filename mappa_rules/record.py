@@ -18,6 +18,7 @@ import functools
 import itertools
 import json
 import os
+import re
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def database_url(given: str | None) -> str | sa.URL:
     return sa.URL.create("sqlite", database=str(path))  # a path as it is: '?' or '#' in it are no URL syntax
 
 
-DATABASE_FAILURES = (sa.exc.SQLAlchemyError, OSError)
+DATABASE_FAILURES = (sa.exc.SQLAlchemyError, OSError, UnicodeEncodeError)  # the last: a text from bytes that are not UTF-8
 
 
 def _one_line(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -111,14 +112,23 @@ def who(by: str | None) -> str:
     return text
 
 
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # a form's CR LF, a lone CR, a pasted soft break
+_REORDERING = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))  # bidirectional overrides and isolates
+
+
 def reason_given(reason: str | None, needed: str) -> str:
-    """A reason as kept: its lines (a form's CR LF as LF), without control characters, which could forge
-    report lines and which PostgreSQL cannot keep (NUL); `needed` says what a blank one lacks."""
-    text = (reason or "").replace("\r\n", "\n").strip()
+    """A reason as kept: its lines (any line break as LF), without control characters, which could forge
+    report lines and which PostgreSQL cannot keep (NUL), without characters that reorder what a
+    report shows, and without bytes that are not text; `needed` says what a blank one lacks."""
+    text = _LINE_BREAKS.sub("\n", reason or "").strip()
     if not text:
         raise OptionError(needed)
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise OptionError("--reason: in words and lines, without control characters")
+    for c in text:
+        kind = unicodedata.category(c)
+        if kind == "Cs":
+            raise OptionError("--reason: it holds bytes that are not UTF-8 text")
+        if (kind == "Cc" and c not in "\n\t") or ord(c) in _REORDERING:
+            raise OptionError("--reason: in words and lines, without control characters or reordering marks")
     return text
 
 
@@ -396,7 +406,10 @@ class _Append:
                 for row in self._rows:
                     copy.write_row(row)
         except dbapi.Error as exc:
-            raise sa.exc.DBAPIError.instance(_COPY, None, exc, dbapi.Error) from None
+            lost = self.conn.dialect.is_disconnect(exc, self.conn.connection.dbapi_connection, None)
+            if lost:
+                self.conn.invalidate()
+            raise sa.exc.DBAPIError.instance(_COPY, None, exc, dbapi.Error, connection_invalidated=lost) from None
 
 
 _COPY = f"COPY records ({', '.join(HASHED)}, hash) FROM STDIN"
@@ -430,7 +443,10 @@ def _shown(url: str | sa.URL) -> str:
 
 
 def _short(exc: Exception) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    cause = getattr(exc, "orig", None) or exc
+    if isinstance(cause, UnicodeEncodeError):
+        return "a text given holds bytes that are not UTF-8, so it cannot be kept"
+    text = str(cause).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
 

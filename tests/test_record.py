@@ -345,6 +345,8 @@ def test_the_chain_hashes_the_canonical_json_the_module_docstring_defines(values
     expected = hashlib.sha256(("f" * 64 + text).encode("utf-8")).hexdigest()
     assert record_module.record_hash("f" * 64, row) == expected
     assert record_module.record_hash("f" * 64, dict(zip(record_module.HASHED, row))) == expected
+    if values[0] == "EX-1":  # and pinned: the hash this record had when chains were first recorded (f917c0f)
+        assert expected == "1fc47e5a963d869b5b0eb56ead9acb3ab1ab5e5487264456f5fa5342bae2ee6b"
 
 
 def test_a_new_sqlite_record_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
@@ -362,12 +364,17 @@ def test_a_new_sqlite_record_has_large_pages_and_an_old_one_keeps_its_own(tmp_pa
 
 def test_a_reason_is_kept_as_lines_without_control_characters_on_both_databases(recorded: str) -> None:
     store = Store(recorded)
-    number, _ = store.override("EX-CAT2-12M", "recommended_level", 3, " Panel, 3 March:\r\n\tescalating behaviour \n", "Chair")
-    assert store.get(number)["reason"] == "Panel, 3 March:\n\tescalating behaviour"  # a form's CR LF kept as LF
-    for bad in ("nul \x00 in it", "bell \x07", "escape \x1b[31m"):
-        with pytest.raises(OptionError, match="without control characters"):
+    number, _ = store.override("EX-CAT2-12M", "recommended_level", 3, " Panel, 3 March:\r\n\tescalating\rbehaviour\x0bsince "
+                               "the\u2028assessment \n", "Chair")
+    assert store.get(number)["reason"] == "Panel, 3 March:\n\tescalating\nbehaviour\nsince the\nassessment"  # any break as LF
+    number, _ = store.override("EX-CAT2-12M", "recommended_level", 3, "Agreed\u00a0by the 👩\u200d⚕️ lead", "Chair")
+    assert store.get(number)["reason"] == "Agreed\u00a0by the 👩\u200d⚕️ lead"  # no-break space, joined emoji: words
+    for bad, says in [("nul \x00 in it", "control characters"), ("bell \x07", "control characters"),
+                      ("escape \x1b[31m", "control characters"), ("level 3 \u202e2 level", "reordering marks"),
+                      ("isolate \u2066x\u2069", "reordering marks"), ("caf\udce9", "not UTF-8")]:
+        with pytest.raises(OptionError, match=says):
             store.override("EX-CAT2-12M", "recommended_level", 3, bad, "Chair")
-    assert store.verify().valid and store.verify().checked == 5
+    assert store.verify().valid and store.verify().checked == 6
 
 
 def test_a_database_refusing_a_transaction_is_one_line_and_keeps_nothing_of_it(database: str) -> None:

@@ -283,7 +283,7 @@ def router(app_state: Any) -> APIRouter:
         except _Forbidden as exc:
             return refusal(request, exc)
         except MappaError as exc:
-            return await _record_page(request, number, 422, problem=str(exc))
+            return await _record_page(request, number, 422, problem=_in_form_words(str(exc)))
         notice = f"Recorded as record {seq}." + ("" if latest["seq"] == number else
                                                  f" It is linked to record {latest['seq']}, the case's latest assessment.")
         return await _record_page(request, latest["seq"], notice=notice)
@@ -308,6 +308,14 @@ def router(app_state: Any) -> APIRouter:
         return response
 
     return pages
+
+
+_FORM_LABELS = {"--outcome": "Outcome decided", "--value": "Value decided", "--reason": "Reason", "--by": "Decided by"}
+
+
+def _in_form_words(message: str) -> str:
+    """A refusal worded for the command line, with the form's labels for its options."""
+    return re.sub(r"--(outcome|value|reason|by)\b", lambda m: _FORM_LABELS[m.group(0)], message)
 
 
 class _Forbidden(Exception):
