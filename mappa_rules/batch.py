@@ -28,7 +28,7 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from mappa_rules.case import case_from_data
 from mappa_rules.chain import Assessment, Meta, meta_of
@@ -103,20 +103,27 @@ class Progress:
     run: dict[str, Any] = field(default_factory=dict)  # what the results depend on: see `_identity`
 
 
-def read_rows(path: Path) -> Iterator[Row]:
+CASE_FILES = (".yaml", ".yml", ".json")
+
+
+def read_rows(path: Path, outputs: Iterable[Path] = ()) -> Iterator[Row]:
     """Rows of a JSON Lines file, a CSV file (one column per fact) or a folder of case files, lazily.
 
     Text is UTF-8, with or without a byte-order mark (Excel writes one). A row that cannot be read
     (another encoding, malformed, too large or deep) is that row's error; its source names the file
-    and physical line, blank lines counted."""
+    and physical line, blank lines counted. In a folder, every entry is a row: one that is not a case
+    file (another kind of file, a folder) is an error saying so, never passed over; `outputs`, the
+    run's own files when they are written into the folder, are not inputs and are left out."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
-        for number, file in enumerate(files, start=1):
-            try:
-                text = decode_utf8(file.read_bytes(), _unreadable)
-                yield Row(number, file.name, parse_text(text, file.suffix.lower() == ".json", _unreadable))
-            except (_Unreadable, OSError) as exc:
-                yield Row(number, file.name, unreadable=getattr(exc, "strerror", None) or str(exc))
+        own = {p.resolve() for p in outputs}
+        entries = sorted(p for p in path.iterdir() if p.resolve() not in own)
+        for number, entry in enumerate(entries, start=1):
+            if entry.is_dir():
+                yield Row(number, entry.name, unreadable="a folder: the files in it are not read (give it as an input of its own)")
+            elif entry.suffix.lower() not in CASE_FILES:
+                yield Row(number, entry.name, unreadable="not a case file: in a folder, only .yaml, .yml and .json files are read")
+            else:
+                yield _case_file_row(number, entry)
         return
     if not path.is_file():
         raise MappaError(f"{path}: no such input file or folder")
@@ -130,6 +137,17 @@ def read_rows(path: Path) -> Iterator[Row]:
                 continue
             number += 1
             yield Row(number, f"{path.name}:{physical}", raw=raw, first=physical == 1)
+
+
+def _case_file_row(number: int, file: Path) -> Row:
+    """A case file in a folder as a row; any failure to read it is that row's error."""
+    try:
+        text = decode_utf8(file.read_bytes(), _unreadable)
+        return Row(number, file.name, parse_text(text, file.suffix.lower() == ".json", _unreadable))
+    except (_Unreadable, OSError) as exc:
+        return Row(number, file.name, unreadable=getattr(exc, "strerror", None) or str(exc))
+    except Exception as exc:  # noqa: BLE001 - one file that cannot be read is that file's error, never the run's end
+        return Row(number, file.name, unreadable=f"could not be read ({type(exc).__name__})")
 
 
 def _csv_rows(path: Path) -> Iterator[Row]:
@@ -387,7 +405,7 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
             write_atomically(catalogue_path(results), json.dumps(catalogue(book), sort_keys=True, ensure_ascii=False, indent=1) + "\n")
         counts = Counts(**progress.counts)
         run_id = progress.run.setdefault("id", run["id"])  # a resumed run keeps the id it was recorded under
-        rows = read_rows(input_path)
+        rows = read_rows(input_path, outputs=(results, errors, progress_path(results), catalogue_path(results)))
         for _ in range(progress.rows_done):  # resume: skip what is already written
             next(rows, None)
         with errors.open("ab") as err:

@@ -28,8 +28,9 @@ class _StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_REREAD = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REREAD]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 # Booleans as in YAML 1.2 and JSON: only true/false. YAML 1.1 also reads yes/no/on/off as booleans,
@@ -37,12 +38,22 @@ _StrictLoader.yaml_implicit_resolvers = {
 _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+# Numbers as JSON writes them. YAML 1.1 reads 012 as octal (10), 1:0 as sixty and 1_2 as 12, which
+# would silently change a term in months or a case reference; such text stays text, so a number fact
+# given it is refused by name, and a reference keeps its leading zeros.
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789"))
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)$"),
+    list("-0123456789"))
 
 
 def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict:
     seen: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str) and type(key) is not int:  # a whole number numbers the policy decisions
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a name (a field or fact), not a "
+                                                    f"{_KINDS.get(type(key), 'value of another kind')}", key_node.start_mark)
         if key in seen:
             line = key_node.start_mark.line + 1
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}' (line {line})", key_node.start_mark)
@@ -50,7 +61,37 @@ def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -
     return seen
 
 
+_KINDS = {int: "number", float: "number", bool: "true or false", type(None): "blank", list: "list", dict: "mapping"}
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+# Only what JSON has: text, numbers, true/false, null, lists and mappings. Explicit tags for anything
+# else (!!timestamp, !!binary, !!set, !!omap, !!pairs) are refused as unknown tags.
+_StrictLoader.yaml_constructors = {tag: made for tag, made in _StrictLoader.yaml_constructors.items()
+                                   if tag is not None and tag.rsplit(":", 1)[-1] in ("null", "bool", "str", "seq", "map")}
+_WHOLE, _DECIMAL = _StrictLoader.yaml_implicit_resolvers["1"][-2][1], _StrictLoader.yaml_implicit_resolvers["1"][-1][1]
+
+
+def _number(kind: type, pattern: re.Pattern[str]) -> Callable[[Any, yaml.ScalarNode], Any]:
+    """A number as JSON writes it, also under an explicit tag (!!int '012' is not octal here)."""
+    def construct(loader: Any, node: yaml.ScalarNode) -> Any:
+        text = loader.construct_scalar(node)
+        if not pattern.fullmatch(text):
+            raise yaml.constructor.ConstructorError(None, None, f"'{text[:40]}' is not a number written in decimal", node.start_mark)
+        try:
+            return kind(text)
+        except ValueError:  # more digits than Python reads as a whole number
+            raise yaml.constructor.ConstructorError(None, None, f"a number of {len(text):,} digits is too long", node.start_mark) from None
+    return construct
+
+
+def _unknown_tag(loader: Any, node: yaml.Node) -> Any:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    raise yaml.constructor.ConstructorError(None, None, f"the tag {tag[:40]} is not allowed: a case holds text, numbers, "
+                                            "true or false, lists and mappings", node.start_mark)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _number(int, _WHOLE))
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _number(float, re.compile(f"(?:{_WHOLE.pattern})|(?:{_DECIMAL.pattern})")))
+_StrictLoader.add_constructor(None, _unknown_tag)
 
 
 class _AliasFound(Exception):

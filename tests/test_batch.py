@@ -97,6 +97,23 @@ def test_a_folder_of_case_files(tmp_path: Path) -> None:
     assert "MAPPA caseload summary" in summary and summary.count("OFFICIAL-SENSITIVE") >= 2
 
 
+def test_in_a_folder_every_entry_is_a_row_and_the_run_s_own_files_are_not(tmp_path: Path) -> None:
+    """Nothing in a folder is passed over in silence: another kind of file, a folder, a file that cannot
+    be read are errors naming it; results written into the folder are not read back as cases."""
+    folder = tmp_path / "caseload"
+    (folder / "team-b").mkdir(parents=True)
+    (folder / "a.yaml").write_text((EXAMPLES / "cat2-violent-12-months.yaml").read_text())
+    (folder / "team-b" / "b.yaml").write_text((EXAMPLES / "cat4-discretionary.yaml").read_text())
+    (folder / "c.yaml.txt").write_text("kind: case\n")
+    (folder / "d.yaml").write_text("? [a]\n: 1\n")
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(folder / "out.jsonl")])  # written into the folder
+    assert result.exit_code == 0 and "read 4: 1 decided" in result.output, result.output
+    errors = {e["source"]: e["error"] for e in lines(folder / "out.errors.jsonl")}
+    assert set(errors) == {"c.yaml.txt", "d.yaml", "team-b"}
+    assert "not a case file" in errors["c.yaml.txt"] and "a key must be a name" in errors["d.yaml"]
+    assert "a folder" in errors["team-b"]
+
+
 def test_resume_without_a_previous_run_is_refused(caseload: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(tmp_path / "none.jsonl"), "--resume"])
     assert result.exit_code == 1 and "nothing to resume" in result.output
