@@ -163,6 +163,7 @@ def _csv_rows(path: Path) -> Iterator[Row]:
         if any(_not_utf8(c) for c in columns):
             yield Row(1, f"{path.name}:1", unreadable="the header row is not UTF-8 text; save the file as UTF-8")
             return
+        twice = _named_twice(columns)  # every row is then an error: which column holds the fact is unclear
         number = 0
         while True:
             try:
@@ -175,12 +176,28 @@ def _csv_rows(path: Path) -> Iterator[Row]:
                 continue
             number += 1
             source = f"{path.name}:{reader.line_num}"
-            if None in record:
+            if twice:
+                yield Row(number, source, unreadable=twice)
+            elif None in record:
                 yield Row(number, source, unreadable=f"more cells than the {len(columns)} columns")
+            elif None in record.values():
+                cells = sum(v is not None for v in record.values())
+                yield Row(number, source, unreadable=f"fewer cells ({cells}) than the {len(columns)} columns; is the separator a comma?")
             elif any(_not_utf8(v) for v in record.values() if isinstance(v, str)):
                 yield Row(number, source, unreadable="not UTF-8 text; save the file as UTF-8")
             else:
                 yield Row(number, source, record=record)
+
+
+def _named_twice(columns: list[str]) -> str | None:
+    """Why a header that names a column twice cannot be read, or None."""
+    seen: dict[str, int] = {}
+    for position, column in enumerate(columns, start=1):
+        name = column.strip()
+        if name in seen:
+            return f"the header names the column '{name}' twice (columns {seen[name]} and {position}): which holds the fact is unclear"
+        seen[name] = position
+    return None
 
 
 def _not_utf8(text: str) -> bool:

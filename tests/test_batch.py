@@ -114,6 +114,22 @@ def test_in_a_folder_every_entry_is_a_row_and_the_run_s_own_files_are_not(tmp_pa
     assert "a folder" in errors["team-b"]
 
 
+def test_a_csv_column_named_twice_or_a_short_row_is_refused_not_guessed(tmp_path: Path) -> None:
+    """The last of two custody_months columns used to win without a word (24 months read as 6)."""
+    twice = tmp_path / "twice.csv"
+    twice.write_text("case_id,offence_schedule15,outcome,sentence_type,custody_months,licence_or_order_in_force,custody_months\n"
+                     "D1,true,conviction,immediate_custody,24,true,6\nD2,true,conviction,immediate_custody,24,true,24\n")
+    short = tmp_path / "short.csv"
+    short.write_text("case_id,outcome,offence_schedule15,sentence_type\nC7,conviction,true\nC8,conviction,true,immediate_custody\n")
+    for path, results, says in [(twice, 0, "names the column 'custody_months' twice (columns 5 and 7)"),
+                                (short, 1, "fewer cells (3) than the 4 columns")]:
+        out = tmp_path / f"{path.stem}.jsonl"
+        result = CliRunner().invoke(main, ["batch", str(path), "-o", str(out)])
+        assert result.exit_code == 0 and len(lines(out)) == results, result.output
+        errors = lines(tmp_path / f"{path.stem}.errors.jsonl")
+        assert errors and all(says in e["error"] for e in errors) and len(errors) + results == 2
+
+
 def test_resume_without_a_previous_run_is_refused(caseload: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(tmp_path / "none.jsonl"), "--resume"])
     assert result.exit_code == 1 and "nothing to resume" in result.output
