@@ -367,7 +367,8 @@ def expand_command(results: Path, output: Path, errors: Path | None, rulesets_di
 @main.command("override")
 @click.argument("case_id")
 @click.option("--outcome", required=True, help="The outcome decided, e.g. recommended_level or category.")
-@click.option("--value", required=True, help="The value decided (a number, true/false, none or text).")
+@click.option("--value", required=True, help="The value decided, as the outcome takes it: yes or no, a number, a value "
+                                               "in words, levels as '1, 2', a date, or none.")
 @click.option("--reason", required=True, help="Why: a professional decision is kept with its reason.")
 @click.option("--by", "by", required=True, help="Who decided (name or role).")
 @DB_OPTION
@@ -380,8 +381,10 @@ def override_command(case_id: str, outcome: str, value: str, reason: str, by: st
     from mappa_rules.recorded import decided_value
     from mappa_rules.wording import outcome_label
 
-    decided = decided_value(value)
-    number, latest = open_store(db).override(case_id, outcome, decided, reason, by)
+    store = open_store(db)
+    book = load_library(None).current.for_kind(store.latest_assessment(case_id)["case_kind"])
+    decided = decided_value(value, outcome, book)
+    number, latest = store.override(case_id, outcome, decided, reason, by)
     given = recommended(json.loads(latest["result"]), outcome)
     agrees = "confirms the recommendation" if decided == given else "differs from the recommendation"
     click.echo(f"recorded as record {number}: {outcome_label(outcome)} {show(decided)} for case {case_id} "

@@ -194,10 +194,7 @@ class Store:
         number, the assessment record it refers to)."""
         reason, by = reason_given(reason, "--reason: a professional decision needs its reason"), who(by)
         with self._appending() as append:
-            latest = append.conn.execute(sa.select(records).where(records.c.type == "assessment", records.c.case_id == case_id)
-                                         .order_by(records.c.seq.desc()).limit(1)).mappings().first()
-            if latest is None:
-                raise OptionError(f"case {case_id}: no recorded assessment to decide on (record one with --record)")
+            latest = _latest_assessment(append.conn, case_id)
             result = json.loads(latest["result"])
             outcomes = set(result.get("outcomes", {})) | set(result.get("answers", {}))
             if outcome not in outcomes:
@@ -247,6 +244,12 @@ class Store:
             conn.execute(sa.update(head).where(head.c.id == 1).values(seq=append.seq, hash=append.last))
 
     # --- reading ----------------------------------------------------------------------------------
+    @_one_line
+    def latest_assessment(self, case_id: str) -> dict[str, Any]:
+        """The latest recorded assessment of a case: what a professional decision on it is linked to."""
+        with self.engine.connect() as conn:
+            return _latest_assessment(conn, case_id)
+
     @_one_line
     def get(self, seq: int) -> dict[str, Any]:
         with self.engine.connect() as conn:
@@ -342,6 +345,14 @@ class Store:
         options = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {}
         with self.engine.connect().execution_options(**options) as conn, conn.begin():
             yield conn
+
+
+def _latest_assessment(conn: sa.Connection, case_id: str) -> dict[str, Any]:
+    latest = conn.execute(sa.select(records).where(records.c.type == "assessment", records.c.case_id == case_id)
+                          .order_by(records.c.seq.desc()).limit(1)).mappings().first()
+    if latest is None:
+        raise OptionError(f"case {case_id}: no recorded assessment to decide on (record one with --record)")
+    return dict(latest)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,11 @@ listings and exports (the store itself is `record.py`)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
-from typing import Any, Iterator, TextIO
+import re
+from typing import Any, Iterable, Iterator, TextIO
 
 from mappa_rules import MARKING
 from mappa_rules.chain import recommended
@@ -14,6 +16,7 @@ from mappa_rules.compact import COMPACT, expand
 from mappa_rules.errors import OptionError
 from mappa_rules.loader import Library
 from mappa_rules.plain import show
+from mappa_rules.ruleset import Rulebook
 from mappa_rules.record import Store, export_rows
 from mappa_rules.wording import outcome_label
 
@@ -69,16 +72,54 @@ def listing_lines(rows: list[dict[str, Any]], decided: set[int]) -> Iterator[str
         yield f"{row['seq']:>7}  {row['recorded_at'][:19].replace('T', ' '):<19}  {what:<10}  {(row['case_id'] or '-')[:20]:<20}  {detail}"
 
 
-def decided_value(text: str) -> Any:
-    """A decided value as given on the command line: a number, true/false, none, or else text."""
-    given = text.strip()
+def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
+    """A decided value as a person gives it (on the command line or a form), read as the outcome
+    takes it: yes or no, one of its numbers or its values in words, levels as "1, 2", a date, or
+    none. Anything the outcome cannot be is refused, saying what it can be."""
+    given = " ".join(text.split())
+    if not given:
+        raise OptionError("--value: say what was decided (or none)")
     if given.lower() in ("none", "null"):
         return None
-    try:
-        value = json.loads(given)
-    except ValueError:
+    spec = next((d for d in book.derived.values() if d.outcome == outcome), None)
+    if spec is None:  # not an outcome of this kind: the record says which are
         return given
-    return value if isinstance(value, (int, float, bool)) else given
+    label = outcome_label(outcome)
+    if spec.type == "bool":
+        word = given.lower()
+        if word in ("yes", "y", "true"):
+            return True
+        if word in ("no", "n", "false"):
+            return False
+        raise OptionError(f"--value: {label} is yes or no (or none)")
+    if spec.type in ("int", "levels"):
+        allowed = spec.values or ([1, 2, 3] if spec.type == "levels" else None)
+        words = re.split(r"\s*(?:,|\band\b|\s)\s*", given.strip("[]() "))
+        numbers = [int(w) for w in words if re.fullmatch(r"-?[0-9]{1,3}", w)]
+        if len(numbers) != len(words) or (spec.type == "int" and len(numbers) != 1) or \
+                any(allowed is not None and n not in allowed for n in numbers):
+            choices = _or(show(v) for v in allowed) if allowed else "a whole number"
+            raise OptionError(f"--value: {label} is {choices}" + (", or several of them" if spec.type == "levels" else "")
+                              + " (or none)")
+        return sorted(set(numbers)) if spec.type == "levels" else numbers[0]
+    if spec.type == "enum":
+        code = re.sub(r"[\s-]+", "_", given.lower())
+        if code not in (spec.values or []):
+            raise OptionError(f"--value: {label} is {_or(show(v) for v in spec.values or [])} (or none)")
+        return code
+    if spec.type == "date":
+        try:
+            return dt.date.fromisoformat(given).isoformat()
+        except ValueError:
+            raise OptionError(f"--value: {label} is a date, as YYYY-MM-DD (or none)") from None
+    if len(given) > 200 or not given.isprintable():
+        raise OptionError("--value: in one line of at most 200 characters")
+    return given
+
+
+def _or(words: Iterable[str]) -> str:
+    items = list(words)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def write_export(store: Store, fmt: str, out: TextIO) -> int:

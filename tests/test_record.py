@@ -257,8 +257,25 @@ def test_who_is_one_line_and_a_bad_database_is_one_line(recorded: str, tmp_path:
 
 
 def test_a_decided_value_is_the_outcome_s_kind_and_an_export_never_overwrites_the_record(recorded: str, tmp_path: Path) -> None:
-    code, out = mappa("override", "EX-CAT2-12M", "--outcome", "eligible", "--value", "yes", "--reason", "r", "--by", "X", "--db", recorded)
-    assert code == 2 and "takes true or false" in out
+    for outcome, value, says in [("recommended_level", "5", "Recommended level is 1, 2 or 3 (or none)"),
+                                 ("recommended_level", "-1", "Recommended level is 1, 2 or 3"),
+                                 ("recommended_level", "2.5", "Recommended level is 1, 2 or 3"),
+                                 ("recommended_level", "1e308", "Recommended level is 1, 2 or 3"),
+                                 ("category", "7", "Category is 1, 2, 3 or 4 (or none)"),
+                                 ("risk_level", "extreme", "is low, medium, high or very high (or none)"),
+                                 ("category4_kind", "banana", "is automatic or discretionary (or none)"),
+                                 ("allowed_levels", "9, 0", "is 1, 2 or 3, or several of them"),
+                                 ("eligible", "maybe", "MAPPA-eligible is yes or no (or none)"),
+                                 ("eligible", " ", "say what was decided")]:
+        code, out = mappa("override", "EX-CAT2-12M", "--outcome", outcome, "--value", value, "--reason", "r", "--by", "X", "--db", recorded)
+        assert code == 2 and says in out, (outcome, value, out)
+    store, decided = Store(recorded), {}
+    for outcome, value in [("eligible", "yes"), ("risk_level", "Very high"), ("allowed_levels", "[2, 3]"),
+                           ("category", "none"), ("recommended_level", "3")]:
+        code, out = mappa("override", "EX-CAT2-12M", "--outcome", outcome, "--value", value, "--reason", "r", "--by", "X", "--db", recorded)
+        assert code == 0, out
+        decided[outcome] = json.loads(store.decisions_on(3)[-1]["value"])
+    assert decided == {"eligible": True, "risk_level": "very_high", "allowed_levels": [2, 3], "category": None, "recommended_level": 3}
     if recorded.startswith("sqlite"):
         target = recorded.split("///", 1)[1]
         code, out = mappa("log", "export", "--db", recorded, "-o", target)

@@ -302,10 +302,19 @@ def test_the_decision_record_pages_on_sqlite_and_postgresql(database: str) -> No
         number = int(recorded.headers["location"].rsplit("/", 1)[1])
         decided = browser.post(f"/record/{number}/override", data={"outcome": "recommended_level", "value": "2", "csrf": token,
                                                                    "reason": "Panel: new intelligence", "by": "MAPPA Chair"})
-        assert decided.status_code == 200 and f"Recorded as record {number + 1}." in decided.text
-        assert "2 decided (differs) by MAPPA Chair" in html.unescape(decided.text)
+        assert decided.status_code == 303 and decided.headers["location"].startswith(f"/record/{number}?recorded={number + 1}")
+        shown = browser.get(decided.headers["location"])  # by GET: reloading it records nothing more
+        assert shown.status_code == 200 and f"Recorded as record {number + 1}." in shown.text
+        assert "2 decided (differs) by MAPPA Chair" in html.unescape(shown.text)
+        browser.get(decided.headers["location"])
+        for value, says in [("4", "Recommended level is 1, 2 or 3 (or none)"), ("2.5", "Recommended level is 1, 2 or 3"),
+                            ("1e999", "Recommended level is 1, 2 or 3")]:
+            refused = browser.post(f"/record/{number}/override", data={"outcome": "recommended_level", "value": value, "csrf": token,
+                                                                       "reason": "r", "by": "MAPPA Chair"})
+            assert refused.status_code == 422 and says in html.unescape(refused.text), value
         listing = browser.get("/record").text
         assert f"Record {number}</a>" in listing and f"Decision on record {number}: Recommended level 2" in listing
+        assert listing.count(f"Decision on record {number}:") == 1  # the page shown twice, the decision kept once
         refused = browser.post(f"/record/{number}/override", data={"outcome": "recommended_level", "value": "2", "csrf": token,
                                                                    "reason": " ", "by": "MAPPA Chair"})
         problem = re.search(r'role="alert"><h2>Not recorded</h2><p>(.*?)</p>', refused.text).group(1)

@@ -262,8 +262,12 @@ def router(app_state: Any) -> APIRouter:
             return problem(request, str(exc), 404, "Not found")
 
     @pages.get("/record/{number}", response_class=HTMLResponse)
-    async def record_page(request: Request, number: int) -> Response:
-        return await _record_page(request, number)
+    async def record_page(request: Request, number: int, recorded: int | None = None, on: int | None = None) -> Response:
+        notice = None
+        if recorded is not None:  # arrived here from recording a decision
+            notice = f"Recorded as record {recorded}." + ("" if on in (None, number) else
+                                                          " It is linked to this record, the case's latest assessment.")
+        return await _record_page(request, number, notice=notice)
 
     @pages.post("/record/{number}/override", response_class=HTMLResponse)
     async def override(request: Request, number: int) -> Response:
@@ -277,16 +281,17 @@ def router(app_state: Any) -> APIRouter:
             record = await off_loop(store.get, number)
             if not record["case_id"]:
                 raise OptionError(f"record {number} has no case reference, so no decision can be linked to it")
-            value = decided_value(str(form.get("value") or ""))
-            seq, latest = await off_loop(store.override, record["case_id"], str(form.get("outcome") or ""), value,
+            outcome = str(form.get("outcome") or "")
+            kind = (await off_loop(store.latest_assessment, record["case_id"]))["case_kind"]
+            value = decided_value(str(form.get("value") or ""), outcome, library.current.for_kind(kind))
+            seq, latest = await off_loop(store.override, record["case_id"], outcome, value,
                                          str(form.get("reason") or ""), str(form.get("by") or ""))
         except _Forbidden as exc:
             return refusal(request, exc)
         except MappaError as exc:
             return await _record_page(request, number, 422, problem=_in_form_words(str(exc)))
-        notice = f"Recorded as record {seq}." + ("" if latest["seq"] == number else
-                                                 f" It is linked to record {latest['seq']}, the case's latest assessment.")
-        return await _record_page(request, latest["seq"], notice=notice)
+        # to the record's page by GET, so that reloading it shows the decision and never records it twice
+        return RedirectResponse(f"/record/{latest['seq']}?recorded={seq}&on={number}#decide-heading", status_code=303)
 
     # --- the token, when the server has one --------------------------------------------------------
     @pages.get("/login", response_class=HTMLResponse)
