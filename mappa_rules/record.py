@@ -215,20 +215,29 @@ class Store:
     @_one_line
     def purge(self, before: dt.date, by: str, reason: str) -> int:
         """Remove every record made before a date, leaving a checkpoint that names the last one removed
-        and its hash (signed off by `by`, with `reason`). How many were removed."""
+        and its hash (signed off by `by`, with `reason`), and carries the sign-off of each earlier purge
+        it removes. The date is today or earlier (UTC): a retention date in the future would remove
+        what was recorded a moment ago. How many were removed."""
         signed = "--by and --reason: a purge is signed off by someone, with the retention rule it applies"
         if not by or not by.strip():
             raise OptionError(signed)
         reason, by = reason_given(reason, signed), who(by)
+        today = dt.datetime.now(dt.timezone.utc).date()
+        if before > today:
+            raise OptionError(f"--before {before.isoformat()}: a retention date is today ({today.isoformat()}) or earlier")
         with self._appending() as append:
             cut = before.isoformat()
             last = append.conn.execute(sa.select(records.c.seq, records.c.hash).where(records.c.recorded_at < cut)
                                        .order_by(records.c.seq.desc()).limit(1)).first()
             if last is None:
                 return 0
+            earlier = [{"record": row.seq, "signed_by": row.recorded_by, "at": row.recorded_at, "reason": row.reason,
+                        **json.loads(row.value)} for row in append.conn.execute(
+                            sa.select(records.c.seq, records.c.recorded_by, records.c.recorded_at, records.c.reason, records.c.value)
+                            .where(records.c.type == "checkpoint", records.c.seq <= last.seq).order_by(records.c.seq))]
             removed = append.conn.execute(sa.delete(records).where(records.c.seq <= last.seq)).rowcount
-            append.add({"type": "checkpoint", "value": canonical({"removed_through": last.seq, "last_removed_hash": last.hash,
-                                                                   "removed": removed, "before": cut}),
+            mark = {"removed_through": last.seq, "last_removed_hash": last.hash, "removed": removed, "before": cut}
+            append.add({"type": "checkpoint", "value": canonical({**mark, "earlier_purges": earlier} if earlier else mark),
                         "reason": reason, "recorded_by": by, "recorded_at": now()})
             return removed
 
@@ -331,8 +340,9 @@ class Store:
                 previous, expected_seq, count = row["hash"], row["seq"] + 1, count + 1
                 found = found or row["hash"] == expect
         if expect is not None and not found and not (start and start[1] == expect):
+            purged = f", or removed by the retention purge up to record {through}" if start else ""
             return Verdict(False, count, None, "the hash noted earlier is not in the chain: the records up to it were "
-                                               "rewritten, or it was noted from another record")
+                                               f"rewritten{purged}, or it was noted from another record")
         if expected_seq - 1 != seq or previous != last:
             return Verdict(False, count, expected_seq, f"the chain ends at record {expected_seq - 1}, but {seq} records were written "
                                                        "(records at the end were removed)")

@@ -141,8 +141,19 @@ def test_a_purge_keeps_the_chain_verifiable_and_says_so(database: str, monkeypat
     verdict = store.verify()
     assert verdict.valid and verdict.checked == 2  # record 3 and the checkpoint
     checkpoint = store.get(4)
-    assert checkpoint["type"] == "checkpoint" and json.loads(checkpoint["value"])["removed_through"] == 2
-    sql(database, "DELETE FROM records WHERE seq = 3")  # removing more without a checkpoint is caught
+    checkpoint_value = json.loads(checkpoint["value"])
+    assert checkpoint["type"] == "checkpoint" and checkpoint_value["removed_through"] == 2 and "earlier_purges" not in checkpoint_value
+    with pytest.raises(OptionError, match="a retention date is today .* or earlier"):  # it would remove what was just recorded
+        store.purge(dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1), "Data protection officer", "Retention")
+    monkeypatch.setattr("mappa_rules.record.now", lambda: "2026-08-01T09:00:00.000000Z")
+    assert store.purge(dt.date(2026, 7, 15), "Records manager", "Retention: second pass") == 2  # record 3 and the checkpoint
+    second = json.loads(store.get(5)["value"])
+    assert second["removed_through"] == 4 and second["earlier_purges"] == [  # the first purge's sign-off is kept in the second
+        {"record": 4, "signed_by": "Data protection officer", "at": "2026-07-01T09:00:00.000000Z",
+         "reason": "Retention: 1 year after the assessment", "removed_through": 2, "last_removed_hash": checkpoint_value["last_removed_hash"],
+         "removed": 2, "before": "2026-01-01"}]
+    assert store.verify().valid and store.verify().checked == 1
+    sql(database, "DELETE FROM records WHERE seq = 5")  # removing more without a checkpoint is caught
     assert not Store(database).verify().valid
 
 
