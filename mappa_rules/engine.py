@@ -83,7 +83,7 @@ class RuleEngine:
         handle, names = self._handles[stratum], self._rules[stratum]
         with self._lock, signals_deferred():
             try:
-                fired = self._actions(handle, names, json.dumps(fact, ensure_ascii=False))
+                fired = self._actions(handle, names, _fact_json(fact))
             except Exception as exc:  # durable raises bare Exceptions with numeric codes
                 self._forget(stratum)
                 raise EvaluationError(f"durable-rules failed on stratum {stratum}: {exc}") from exc
@@ -124,6 +124,22 @@ class RuleEngine:
 
 
 SID = "case"  # one durable state for every case, reused: the fact is retracted after each
+
+
+def _fact_json(fact: dict[str, Any]) -> str:
+    """A fact as JSON durable reads. Its parser refuses a number with an exponent but no fraction, as
+    Python writes 1e-05 (a custodial term of a few seconds): such a number is written 1.0e-05."""
+    text = json.dumps(fact, ensure_ascii=False)
+    if "e" in text and any(type(v) is float and "e" in repr(v) for v in fact.values()):
+        text = "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_number(v) if type(v) is float else json.dumps(v, ensure_ascii=False)}"
+                              for k, v in fact.items()) + "}"
+    return text
+
+
+def _number(value: float) -> str:
+    written = repr(value)
+    mantissa, e, exponent = written.partition("e")
+    return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else written
 
 
 def _durable_value(value: Any) -> Any:

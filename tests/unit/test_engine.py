@@ -195,3 +195,14 @@ def test_a_session_gives_durable_the_facts_each_stratum_reads(book, monkeypatch)
         assert engine.fire(0, {"identifiable_indicators": False, "custody_months": 12, "not_a_fact": [1]}) == ["RISK-LOW"]
     assert sent and set(sent[0]) <= set(engine._reads[0]) | {"mappa_case", "id", "sid"}
     assert "identifiable_indicators" in sent[0] and "not_a_fact" not in sent[0]
+
+
+@pytest.mark.parametrize("months", [1e-05, 1e-31, 1.5e-07, 0.5])
+def test_a_number_python_writes_with_an_exponent_is_read_by_durable(months: float) -> None:
+    """durable's parser refused 1e-05 (an exponent without a fraction): a term of a few seconds ended
+    the case with 'Could not assert fact, error code: 204'. Now it is assessed like any short term."""
+    book = load_rulebook()
+    facts = {"custody_months": months, "sentence_type": "immediate_custody", "outcome": "conviction",
+             "offence_schedule15": True, "offence_type": "violent", "licence_or_order_in_force": True}
+    result = assess(case_from_data({"kind": "case", "case_id": "F", "facts": facts}, book), book)
+    assert "CAT-2a" in [u["rule"] for u in result["unmet"]] and "category" not in result["outcomes"]
