@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from mappa_rules import conditions
 from mappa_rules.conditions import atoms
 from mappa_rules.evaluator import Evaluation
 from mappa_rules.explain import add_missing, invalid_rules
@@ -74,6 +75,16 @@ def guide(ev: Evaluation, result: dict[str, Any]) -> None:
         elif f.firmness == NEEDS_ANSWER:
             entry["candidates"] = reachable_answers(book, name, f.reachable)
         found[key] = entry
+    for name, f in analysis.firm.items():
+        entry = found[keys[name]]
+        if entry["in_scope"] and f.firmness in (FIRM, PROVISIONAL) and f.applies and keys[name] not in result["outcomes"]:
+            follows = follows_from(ev, name, f.value)  # reached by no rule on the facts given, yet the only answer
+            if follows:
+                entry["follows_from"] = follows
+                for rule in (rule for route in follows["routes"] for rule in route):
+                    result["citations"].update({cid: {"title": book.clauses[cid].title, "sources": book.clauses[cid].sources}
+                                                for cid in rule["cites"]})
+    result["citations"] = dict(sorted(result["citations"].items()))
     _keep_firm_outcomes(ev, result, keys, found)
     result["answers"] = found
     result["status"] = status(found, result)
@@ -166,6 +177,48 @@ def status(found: dict[str, Any], result: dict[str, Any]) -> str:
     if any(a["firmness"] == PROVISIONAL for a in applying):
         return "provisional"
     return "decided"
+
+
+ROUTES = 24  # at most this many ways listed for one answer
+
+
+def follows_from(ev: Evaluation, name: str, value: Any) -> dict[str, Any] | None:
+    """Why an answer no rule reached on the facts given is still the only one: the ways the rules can
+    give it that have not failed, each a rule or rules that must all hold (a rule that only combines
+    others' conclusions, like the category precedence, is followed to those rules), and the facts not
+    given that they read. Every way those facts can turn out that fits the facts given meets one of
+    these ways (the firmness analysis established it)."""
+    book = ev.book
+    if name not in book.derived:  # a proposal's rejection: its reasons are the rules that fired
+        return None
+
+    def ways(fact: str, wanted: Any, path: frozenset[str]) -> list[tuple[str, ...]]:
+        """Each way as the ids of the rules it needs."""
+        found: list[tuple[str, ...]] = []
+        for rule in book.setters(fact):
+            if rule.id in path or ev.verdicts.get(rule.id) is False or fact not in rule.sets or rule.sets[fact] != wanted:
+                continue
+            missing = conditions.missing(rule.when, ev.known)
+            needed = [a for a in atoms(rule.when) if a.fact in book.derived and a.fact not in ev.known
+                      and a.op == "is" and a.value not in (None, False)]
+            if not (needed and all(f in book.derived for f in missing)):
+                found.append((rule.id,))
+                continue
+            combined: list[tuple[str, ...]] = [()]
+            for atom in needed:
+                alternatives = ways(atom.fact, atom.value, path | {rule.id})
+                combined = [c + tuple(r for r in alt if r not in c) for c in combined for alt in alternatives][:ROUTES]
+            found.extend(combined)
+        return list(dict.fromkeys(found))[:ROUTES]
+
+    routes = [[book.rule(rid) for rid in route] for route in ways(name, value, frozenset())]
+    if not routes:
+        return None
+    rules = list({rule.id: rule for route in routes for rule in route}.values())
+    facts = list(dict.fromkeys(f for rule in rules for f in book.computed_inputs(conditions.missing(rule.when, ev.known), ev.known)
+                               if f in book.facts))
+    return {"routes": [[{"rule": r.id, "title": r.title, "cites": list(r.cites)} for r in route] for route in routes],
+            "facts": [{"fact": f, "label": book.facts[f].label or book.facts[f].meaning} for f in facts]}
 
 
 def _scope(result: dict[str, Any]) -> set[str]:

@@ -38,12 +38,18 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
     line["unmet"] = [e["rule"] for e in result["unmet"]]
     line["missing_facts"] = [{k: v for k, v in e.items() if k != "meaning"} for e in result["missing_facts"]]
     if "answers" in result:
-        line["answers"] = {name: {k: v for k, v in a.items() if v != [] or k not in ("candidates", "could_change_if")}
+        line["answers"] = {name: {k: _follows_ids(v) if k == "follows_from" else v for k, v in a.items()
+                                  if v != [] or k not in ("candidates", "could_change_if")}
                            for name, a in result["answers"].items()}
         line["questions"] = [q["fact"] for q in result["questions"]]
         question = result["next_question"]
         line["next_question"] = question and {k: question.get(k) for k in ("fact", "label", "question", "effect")}
     return line
+
+
+def _follows_ids(follows: dict[str, Any]) -> dict[str, Any]:
+    """An answer's ways in a compact line: rule and fact ids alone (the catalogue has their texts)."""
+    return {"routes": [[rule["rule"] for rule in route] for route in follows["routes"]], "facts": [f["fact"] for f in follows["facts"]]}
 
 
 def catalogue(library: Library) -> dict[str, Any]:

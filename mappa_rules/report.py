@@ -103,6 +103,8 @@ def environment(fmt: str) -> "jinja2.Environment":
         keep_trailing_newline=True,
     )
     env.filters["show"] = show
+    env.filters["route_words"] = lambda route, auditor=False: " together with ".join(
+        f"{rule['title']} ({rule['rule']})" if auditor else rule["title"] for rule in route)
     env.filters["esc"] = _markdown_escape if fmt == "md" else (lambda value: value)
     env.filters["css_string"] = css_string
     env.filters["wrapped"] = wrapped

@@ -219,3 +219,34 @@ def test_an_oasys_level_nobody_knows_lets_the_indicators_be_asked(book) -> None:
 def test_an_area_nobody_knows_is_unknown_not_a_place(book) -> None:
     result = _assessed(book, {"kind": "disagreement", "area": "uncertain", "facts": {"imminent_risk_of_serious_harm": True}})
     assert result["area"] is None and result["uncertain"] == ["area"] and result["status"] != "decided"
+
+
+def test_an_answer_no_rule_reached_says_which_rules_give_it_whatever_the_facts_not_given() -> None:
+    """An interview stops asking once an answer is firm: here Category 2, since every sentence that fits a
+    12-month custodial term meets a Category 2 route, though no rule fired without the sentence type.
+    The report used to say 'No rule reached an outcome' under a decided Category 2, citing nothing."""
+    from mappa_rules.compact import compact, expand
+    from mappa_rules.explain import assess
+    from mappa_rules.loader import load_library
+    from mappa_rules.report import render
+
+    library = load_library()
+    facts = {"custody_months": 12, "disqualification_order": False, "licence_or_order_in_force": True, "offence_schedule15": True,
+             "outcome": "conviction", "ra_believes_terrorism_risk": False, "subject_to_notification_requirements": False,
+             "terrorism_offence_conviction": False, "terrorist_connection_found_by_court": False}
+    data = {"kind": "case", "case_id": "EX-FIRM", "as_of": "2026-11-23", "facts": facts}
+    book = library.for_data(data)
+    result = assess(case_from_data(data, book), book)
+    category = result["answers"]["category"]
+    assert (category["value"], category["firmness"], result["fired"]) == (2, "firm", [])
+    ways = [[rule["rule"] for rule in route] for route in category["follows_from"]["routes"]]
+    assert ways == [["CAT-2a"], ["CAT-2b"], ["CAT-2c"], ["CAT-2d"], ["CAT-2e"]]
+    assert [f["fact"] for f in category["follows_from"]["facts"]] == ["sentence_type"]
+    assert "CAT-2a" in result["citations"]
+    text = render(result, "text")
+    assert "No rule reached an outcome" not in text
+    assert "Category: 2, whatever the facts not given turn out to be (Sentence or order imposed)" in " ".join(text.split())
+    assert "CAT-2a" in text.split("CLAUSES CITED")[1]  # cited, with its sources
+    line = compact(result)
+    assert line["answers"]["category"]["follows_from"] == {"routes": ways, "facts": ["sentence_type"]}
+    assert expand(json.loads(json.dumps(line)), library) == result
