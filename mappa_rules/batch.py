@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from mappa_rules import MARKING
 from mappa_rules.case import case_from_data
 from mappa_rules.chain import Assessment, Meta, meta_of
 from mappa_rules.compact import COMPACT, catalogue, compact
@@ -353,7 +354,7 @@ def evaluate(row: Row, books: Library | Rulebook, convention: str | None = None,
     except Exception as exc:  # noqa: BLE001 - any failure of one row (RecursionError too) is that row's error
         error = _unassessed(f"{row.source}: could not be assessed ({type(exc).__name__}: {exc})")
     shown_id = excerpt(case_id, 80) if isinstance(case_id, str) else case_id if isinstance(case_id, int) else None
-    record = {"row": row.number, "source": row.source, "case_id": shown_id, **error}
+    record = {"marking": MARKING, "row": row.number, "source": row.source, "case_id": shown_id, **error}
     return row.number, "invalid", dumps(record), None, None
 
 

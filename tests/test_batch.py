@@ -84,6 +84,7 @@ def test_csv_input_is_typed_by_the_vocabulary(tmp_path: Path) -> None:
     assert got["A"]["outcomes"]["category"] == 2 and got["A"]["supplied"]["custody_months"] == 12
     assert got["B"]["status"] == "undetermined" and "custody_months" in [m["fact"] for m in got["B"]["missing_facts"]]
     errors = {e["case_id"]: e for e in lines(tmp_path / "out.errors.jsonl")}
+    assert all(e["marking"] == "OFFICIAL-SENSITIVE" for e in errors.values())  # they name cases: marked like the results
     assert errors["C"]["field"] == "facts.offence_schedule15" and errors["C"]["row"] == 3
     assert "unknown fact" in errors["D"]["error"]
 

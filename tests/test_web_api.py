@@ -69,6 +69,7 @@ def test_a_refused_case_is_422_with_the_cli_error_object(client: httpx.Client, t
     code, expected = cli_json(path)
     answer = client.post("/api/assess", content=BAD[name], headers=JSON)
     assert code != 0 and answer.status_code == 422
+    assert answer.headers["x-protective-marking"] == "OFFICIAL-SENSITIVE"  # every answer carries it, refusals too
     body = answer.json()
     assert set(body) == {"error", "field", "cites"}
     assert (body["field"], body["cites"]) == (expected["field"], expected["cites"])

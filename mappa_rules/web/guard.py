@@ -32,6 +32,7 @@ from typing import Any, Awaitable, Callable
 
 import anyio
 
+from mappa_rules import MARKING
 from mappa_rules.web.service import Busy
 from mappa_rules.web.settings import Settings
 
@@ -235,7 +236,7 @@ def _headers(html: bytes) -> list[tuple[bytes, bytes]]:
               "frame-ancestors 'none'; base-uri 'none'")
     return [(b"content-security-policy", policy.encode()), (b"cache-control", b"no-store"),
             (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
-            (b"cross-origin-opener-policy", b"same-origin")]
+            (b"cross-origin-opener-policy", b"same-origin"), (b"x-protective-marking", MARKING.encode())]
 
 
 _PLAIN_HEADERS = _headers(b"")
