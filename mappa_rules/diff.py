@@ -48,9 +48,9 @@ def _view(line: dict[str, Any]) -> dict[str, Any]:
     view.update({k: outcomes[k] for k in KEYS[1:] if k in outcomes})
     for key, answer in line.get("answers", {}).items():  # a provisional answer is compared with its firmness
         if key in KEYS[1:] and answer["in_scope"] and answer["firmness"] == "provisional":
-            view[key] = f"{answer['value']} (provisional)"
+            view[key] = f"{show(answer['value'])} (provisional)"
     for ambiguity in line["ambiguities"]:
-        view.setdefault(ambiguity["outcome"], "open: " + " or ".join(str(c) for c in ambiguity["candidates"]))
+        view.setdefault(ambiguity["outcome"], "open: " + " or ".join(show(c) for c in ambiguity["candidates"]))
     return view
 
 

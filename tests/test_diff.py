@@ -66,3 +66,17 @@ def test_rows_that_cannot_be_assessed_are_counted_as_such_and_no_change_reads_x_
     for change in diff["transitions"]:
         before, _, after = change.partition(" → ")
         assert after and before.split(" ", 1)[1] != after, change
+
+
+def test_a_diff_names_values_and_rows_in_words_not_python(tmp_path: Path) -> None:
+    """Between the three-category ruleset and today's, provisional answers once read 'None (provisional)'
+    and 'False (provisional)', under a row labelled 'status'."""
+    root = Path(__file__).resolve().parent.parent
+    for fmt in ("text", "md", "html"):
+        out = tmp_path / f"diff.{fmt}"
+        result = CliRunner().invoke(main, ["diff", str(root / "examples"), "--base", str(root / "rulesets" / "versions" / "three-categories"),
+                                           "--head", str(root / "rulesets"), "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        text = out.read_text()
+        assert "Category none (provisional) → 4" in text and "Status" in text
+        assert not any(word in text for word in ("None", "False", "True", "| status |", "  status  ")), fmt
