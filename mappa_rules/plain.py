@@ -45,4 +45,7 @@ def show(value: Any) -> str:
     if isinstance(value, str) and ROUTE.fullmatch(value):  # single_agency:probation
         kind, which = value.split(":")
         return f"{show(kind)} ({show(which)})"
-    return str(value).replace("_", " ")
+    return ACRONYMS.get(value, str(value).replace("_", " ")) if isinstance(value, str) else str(value)
+
+
+ACRONYMS = {"mappa": "MAPPA", "cppc": "CPPC", "smb": "SMB", "spoc": "SPOC"}  # codes a person reads as capitals

@@ -172,3 +172,18 @@ def test_an_area_shaped_like_a_date_is_text(book) -> None:
     case = read_case(EXAMPLES / "disagreement-imminent-risk-cheshire.yaml", book)
     result = assess(type(case)(**{**case.__dict__, "area": "2026-02-30"}), book)
     assert "2026-02-30's own procedure" in render(result, "text", "auditor", FIXED)
+
+
+def test_what_a_rule_concludes_is_named_by_its_label_and_codes_read_as_words() -> None:
+    """The auditor's report named a fired rule's conclusions by id ('cat2 met: yes', 'advice: yes'), and
+    the practitioner's gave the complaint route as its code ('mappa')."""
+    from click.testing import CliRunner
+
+    from mappa_rules.cli import main
+
+    examples = EXAMPLES
+    auditor = CliRunner().invoke(main, ["assess", str(examples / "cat2-violent-12-months.yaml"), "--audience", "auditor"]).output
+    assert "A Category 2 route (CAT-2a to CAT-2f) is met: yes" in " ".join(auditor.split())
+    assert "cat2 met:" not in auditor and "level2 criteria met:" not in auditor and "advice:" not in auditor
+    practitioner = CliRunner().invoke(main, ["assess", str(examples / "complaint-mappa-appeal-merseyside.yaml")]).output
+    assert "Complaint route: MAPPA" in " ".join(practitioner.split())
