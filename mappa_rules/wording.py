@@ -76,7 +76,25 @@ def answer_words(key: str, entry: dict[str, Any]) -> str:
         return f"open between {either(candidates, 'and')}: a co-ordinator decides"
     if not candidates:
         return "not yet known: needs an answer"
-    return f"not yet known: {either(candidates)}, depending on the answers still to come"
+    plain = sorted((c for c in entry["candidates"] if not isinstance(c, dict)), key=_candidate_order)
+    opened = [c for c in entry["candidates"] if isinstance(c, dict)]
+    if not opened:
+        return f"not yet known: {either([value_words(key, c) for c in plain])}, depending on the answers still to come"
+    if not plain:
+        return "not yet known: it may be left open between some answers, depending on the answers still to come"
+    return (f"not yet known: {either([value_words(key, c) for c in plain])}, or left open between some of them, "
+            "depending on the answers still to come")
+
+
+def _candidate_order(value: Any) -> tuple[int, Any]:
+    """Possible answers as a person lists them: numbers in order, then yes before no, then words, then none."""
+    if value is None:
+        return (3, "")
+    if isinstance(value, bool):
+        return (1, not value)
+    if isinstance(value, (int, float)):
+        return (0, value)
+    return (2, str(value))
 
 
 def change_lines(label: str, entry: dict[str, Any]) -> tuple[str, list[str]] | None:

@@ -250,3 +250,15 @@ def test_an_answer_no_rule_reached_says_which_rules_give_it_whatever_the_facts_n
     line = compact(result)
     assert line["answers"]["category"]["follows_from"] == {"routes": ways, "facts": ["sentence_type"]}
     assert expand(json.loads(json.dumps(line)), library) == result
+
+
+def test_an_answer_not_yet_known_lists_its_possible_values_in_order_once() -> None:
+    """With only the outcome given, Category listed seventeen possibilities, unordered, with 'none (not
+    MAPPA-eligible)' and 'does not apply' both standing for the same thing."""
+    from mappa_rules.wording import answer_words
+
+    entry = {"firmness": "needs_answer", "applies": True, "candidates": [1, 4, None, 3, 2, {"open": [1, 4]}, {"open": [3, None, 2]}]}
+    assert answer_words("category", entry) == ("not yet known: 1, 2, 3, 4 or none (not MAPPA-eligible), or left open between "
+                                               "some of them, depending on the answers still to come")
+    assert answer_words("eligible", {**entry, "candidates": [False, True]}) == \
+        "not yet known: yes or no, depending on the answers still to come"
