@@ -95,7 +95,9 @@ def environment(fmt: str) -> "jinja2.Environment":
     compiled = private_dir("templates")  # compiled templates kept between runs: a fast start
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+        # one cache per format: a template compiled for HTML escapes as it writes, one compiled for text
+        # does not, and Jinja keys its cache by the template's name and source alone
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled), f"__jinja2_{fmt}_%s.cache") if compiled else None,
         undefined=jinja2.StrictUndefined,
         autoescape=fmt == "html",
         trim_blocks=True,

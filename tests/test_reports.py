@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -209,3 +210,22 @@ def test_html_renders_in_a_real_browser_to_png_and_pdf(results, tmp_path: Path) 
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.read_bytes().count(b"/Type /Page") >= 2
     dom = subprocess.run([*base, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True).stdout
     assert "OFFICIAL-SENSITIVE" in dom and "CAT-3-LVL" in dom
+
+
+def test_a_report_is_written_for_its_format_whatever_was_rendered_before(tmp_path: Path) -> None:
+    """Compiled templates are kept between runs; Jinja keys them by name and source alone, so after an
+    HTML report the text report came from the HTML-compiled template: "Liverpool&#39;s" in plain text
+    (and a text-compiled template would write HTML without escaping). Each format has its own now."""
+    case = tmp_path / "notice.yaml"
+    case.write_text("kind: meeting_notice\ncase_id: MN-3\narea: Liverpool\nfacts:\n  meeting_date: '2027-01-08'\n"
+                    "  spoc_notification_date: '2026-12-20'\n  reply_slip_included: false\n")
+    mappa = str(Path(sys.executable).with_name("mappa"))
+    env = {**os.environ, "MAPPA_CACHE_DIR": str(tmp_path / "cache")}
+    for first, then in (("html", "text"), ("text", "html"), ("md", "text")):
+        shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+        subprocess.run([mappa, "assess", str(case), "--format", first], env=env, check=True, capture_output=True)
+        shown = subprocess.run([mappa, "assess", str(case), "--format", then], env=env, check=True, capture_output=True, text=True).stdout
+        if then == "text":
+            assert "Liverpool's" in shown and "&#39;" not in shown and "&amp;" not in shown, first
+        else:
+            assert "Liverpool&#39;s" in shown, first
