@@ -47,6 +47,11 @@ def explain(ev: Evaluation, firmness: bool = False, unmet_words: bool = True) ->
                 outcomes[decl.outcome] = known[name]
         elif name not in ambiguous_names and in_scope:
             undetermined.append(name)
+    if not outcomes and not undetermined and not ambiguous_names:
+        # nothing the case gives brings an outcome into scope (an empty meeting notice): its kind still
+        # asks its outcomes, those its rules can give in the case's area, so they are not yet known
+        # (and the questions that decide them are asked) rather than the case reading as decided
+        undetermined = [name for name, decl in book.derived.items() if decl.outcome and name not in known and _can_apply(ev, name)]
     invalid = [r for r in fired_rules if r.then.invalid]
     if invalid:
         outcomes[INVALID] = "; ".join(render_because(r, known) for r in invalid)
@@ -163,6 +168,13 @@ def _in_scope(ev: Evaluation, name: str) -> bool:
         return conditions.truth(ev.book.required_when[name], ev.known) is True
     given = set(ev.case.facts) | set(ev.computed)
     return any(fact in given for rule in applicable for fact in rule.reads)
+
+
+def _can_apply(ev: Evaluation, name: str) -> bool:
+    """Whether a rule that concludes this outcome can apply to the case: in its area, or in some area
+    when the case gives none."""
+    return any(name in rule.sets and (ev.case.area is None or ev.book.applies_in(rule, ev.case.area))
+               for rule in ev.book.setters(name))
 
 
 def invalid_rules(book: Rulebook) -> list[Rule]:

@@ -122,3 +122,18 @@ def test_an_interview_carried_by_its_steps_undoes_as_the_original_would() -> Non
         assert carried.document() == session.document()
     assert carried.document()["facts"] == {"subject_to_notification_requirements": True, "offence_type": "violent"}
     assert carried.back() is None and carried.asked == 0
+
+
+def test_an_empty_case_of_a_kind_with_only_optional_answers_asks_its_questions() -> None:
+    """An empty meeting notice or disagreement read 'DECIDED' with nothing decided, and the interview had
+    nothing to ask: no fact given brought an answer into scope. The kind's answers are now asked."""
+    library = load_library()
+    for kind, first in (("meeting_notice", "area"), ("disagreement", None)):
+        session = Interview.start(library, {"kind": kind, "case_id": "EMPTY"})
+        result = session.result()
+        assert result["status"] == "undetermined" and result["undetermined"], kind
+        question = session.next_question()
+        assert question is not None and (first is None or question["fact"] == first), (kind, question)
+    notice = Interview.start(library, {"kind": "meeting_notice", "case_id": "EMPTY"})
+    notice.answer("area", "Liverpool")
+    assert notice.next_question()["fact"] == "meeting_date"
