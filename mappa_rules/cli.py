@@ -479,7 +479,7 @@ def log_verify_command(expect: str | None, db: str | None) -> None:
 def log_purge_command(before: str, by: str, reason: str, db: str | None) -> None:
     """Remove records past their retention date, leaving a signed-off checkpoint so the chain still verifies."""
     removed = open_store(db).purge(_day("--before", before), by, reason)
-    click.echo(f"removed {removed} records made before {before}" + ("; a checkpoint records it" if removed else ""))
+    click.echo(f"removed {removed} record{'' if removed == 1 else 's'} made before {before}" + ("; a checkpoint records it" if removed else ""))
 
 
 def _day(option: str, text: str) -> Any:

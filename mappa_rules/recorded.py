@@ -28,8 +28,9 @@ EXPORT_COLUMNS = ("marking", "seq", "type", "case_id", "case_kind", "area", "as_
 def result_of(record: dict[str, Any], library: Library) -> dict[str, Any]:
     """The full result an assessment record holds: as written, or expanded from its compact line."""
     if record["type"] != "assessment":
-        raise OptionError(f"record {record['seq']} is a {record['type']}, not an assessment: show the record it refers to "
-                          f"({record['refers_to']})" if record["refers_to"] else f"record {record['seq']} is a {record['type']}")
+        what = {"override": "a professional decision", "checkpoint": "a retention purge's checkpoint"}.get(record["type"], "not an assessment")
+        raise OptionError(f"record {record['seq']} is {what}, not an assessment: show the record it refers to "
+                          f"({record['refers_to']})" if record["refers_to"] else f"record {record['seq']} is {what}, not an assessment")
     result = json.loads(record["result"])
     if result.get("detail") == COMPACT:
         result = expand(result, library, f"record {record['seq']}")
@@ -58,6 +59,7 @@ def listing_lines(rows: list[dict[str, Any]], decided: set[int]) -> Iterator[str
     yield MARKING
     if not rows:
         yield "No records."
+        yield MARKING
         return
     yield f"{'record':>7}  {'recorded (UTC)':<19}  {'what':<10}  {'case':<20}  detail"
     for row in rows:
@@ -68,8 +70,13 @@ def listing_lines(rows: list[dict[str, Any]], decided: set[int]) -> Iterator[str
             detail = f"{outcome_label(row['outcome'])}: {show(json.loads(row['value']))} (on record {row['refers_to']})"
         else:
             mark = json.loads(row["value"])
-            detail = f"{mark['removed']} records before {mark['before']} removed: {' '.join(row['reason'].split())}"
+            detail = f"{_records(mark['removed'])} before {mark['before']} removed: {' '.join(row['reason'].split())}"
         yield f"{row['seq']:>7}  {row['recorded_at'][:19].replace('T', ' '):<19}  {what:<10}  {(row['case_id'] or '-')[:20]:<20}  {detail}"
+    yield MARKING  # at the foot too, as every report
+
+
+def _records(count: int) -> str:
+    return f"{count} record{'' if count == 1 else 's'}"
 
 
 def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
