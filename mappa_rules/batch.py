@@ -415,6 +415,8 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
     run never records a row twice) after they are written and before the progress file says so;
     `recording` names where (a resumed run must record to the same place, or not at all, as it began)."""
     book = load_library(rulesets_dir)
+    if resume and not progress_path(results).is_file():  # before the results file is opened (and so made)
+        raise MappaError(f"{progress_path(results)}: no progress file, so nothing to resume (run without --resume)")
     with nullcontext(stop) if stop else StopFlag() as stop, results.open("ab") as out:
         _lock(out, results)  # held for the whole run: a second run writing the same results fails at once
         run = {**_identity(input_path, book, convention, detail), "recording": recording, "id": uuid.uuid4().hex}

@@ -134,6 +134,7 @@ def test_a_csv_column_named_twice_or_a_short_row_is_refused_not_guessed(tmp_path
 def test_resume_without_a_previous_run_is_refused(caseload: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(caseload), "-o", str(tmp_path / "none.jsonl"), "--resume"])
     assert result.exit_code == 1 and "nothing to resume" in result.output
+    assert not (tmp_path / "none.jsonl").exists(), "a refused resume leaves no empty results file behind"
 
 
 def _start_and_stop(caseload: Path, out: Path, how: str, jobs: int = 1) -> subprocess.CompletedProcess | int:
