@@ -77,7 +77,7 @@ def guide(ev: Evaluation, result: dict[str, Any]) -> None:
         found[key] = entry
     for name, f in analysis.firm.items():
         entry = found[keys[name]]
-        if entry["in_scope"] and f.firmness in (FIRM, PROVISIONAL) and f.applies and keys[name] not in result["outcomes"]:
+        if entry["in_scope"] and f.firmness == FIRM and f.applies and keys[name] not in result["outcomes"]:
             follows = follows_from(ev, name, f.value)  # reached by no rule on the facts given, yet the only answer
             if follows:
                 entry["follows_from"] = follows
@@ -185,7 +185,7 @@ ROUTES = 24  # at most this many ways listed for one answer
 def follows_from(ev: Evaluation, name: str, value: Any) -> dict[str, Any] | None:
     """Why an answer no rule reached on the facts given is still the only one: the ways the rules can
     give it that have not failed, each a rule or rules that must all hold (a rule that only combines
-    others' conclusions, like the category precedence, is followed to those rules), and the facts not
+    others' conclusions, like the category precedence, with a way to each of them), and the facts not
     given that they read. Every way those facts can turn out that fits the facts given meets one of
     these ways (the firmness analysis established it)."""
     book = ev.book
@@ -204,7 +204,7 @@ def follows_from(ev: Evaluation, name: str, value: Any) -> dict[str, Any] | None
             if not (needed and all(f in book.derived for f in missing)):
                 found.append((rule.id,))
                 continue
-            combined: list[tuple[str, ...]] = [()]
+            combined: list[tuple[str, ...]] = [(rule.id,)]  # the rule itself, with a way to each conclusion it needs
             for atom in needed:
                 alternatives = ways(atom.fact, atom.value, path | {rule.id})
                 combined = [c + tuple(r for r in alt if r not in c) for c in combined for alt in alternatives][:ROUTES]

@@ -117,7 +117,7 @@ def read_rows(path: Path, outputs: Iterable[Path] = ()) -> Iterator[Row]:
     run's own files when they are written into the folder, are not inputs and are left out."""
     if path.is_dir():
         own = {p.resolve() for p in outputs}
-        entries = sorted(p for p in path.iterdir() if p.resolve() not in own)
+        entries = sorted(p for p in path.iterdir() if p.resolve() not in own and not p.name.startswith("."))  # hidden: a system's own
         for number, entry in enumerate(entries, start=1):
             if entry.is_dir():
                 yield Row(number, entry.name, unreadable="a folder: the files in it are not read (give it as an input of its own)")
@@ -195,6 +195,8 @@ def _named_twice(columns: list[str]) -> str | None:
     seen: dict[str, int] = {}
     for position, column in enumerate(columns, start=1):
         name = column.strip()
+        if not name:  # unnamed columns (a spreadsheet's trailing commas) hold no fact
+            continue
         if name in seen:
             return f"the header names the column '{name}' twice (columns {seen[name]} and {position}): which holds the fact is unclear"
         seen[name] = position
@@ -419,13 +421,14 @@ def run_batch(input_path: Path, results: Path, errors: Path, *, jobs: int = 1, r
         raise MappaError(f"{progress_path(results)}: no progress file, so nothing to resume (run without --resume)")
     with nullcontext(stop) if stop else StopFlag() as stop, results.open("ab") as out:
         _lock(out, results)  # held for the whole run: a second run writing the same results fails at once
-        run = {**_identity(input_path, book, convention, detail), "recording": recording, "id": uuid.uuid4().hex}
+        outputs = (results, errors, progress_path(results), catalogue_path(results))
+        run = {**_identity(input_path, book, convention, detail, outputs), "recording": recording, "id": uuid.uuid4().hex}
         progress = _start(results, errors, resume, run)
         if detail == COMPACT:
             write_atomically(catalogue_path(results), json.dumps(catalogue(book), sort_keys=True, ensure_ascii=False, indent=1) + "\n")
         counts = Counts(**progress.counts)
         run_id = progress.run.setdefault("id", run["id"])  # a resumed run keeps the id it was recorded under
-        rows = read_rows(input_path, outputs=(results, errors, progress_path(results), catalogue_path(results)))
+        rows = read_rows(input_path, outputs=outputs)
         for _ in range(progress.rows_done):  # resume: skip what is already written
             next(rows, None)
         with errors.open("ab") as err:
@@ -659,8 +662,10 @@ def _lock(handle: Any, results: Path) -> None:
         raise OptionError(f"{results}: another mappa batch is writing it; wait for it or choose another output") from None
 
 
-def _identity(input_path: Path, library: Library, convention: str | None, detail: str) -> dict[str, Any]:
-    """What the results depend on: the input (size, modification time, SHA-256), the rulesets and the options."""
+def _identity(input_path: Path, library: Library, convention: str | None, detail: str,
+              outputs: Iterable[Path] = ()) -> dict[str, Any]:
+    """What the results depend on: the input (size, modification time, SHA-256; for a folder, its entries
+    but the run's own files, which grow as it goes), the rulesets and the options."""
     digest = hashlib.sha256()
     if input_path.is_file():
         with input_path.open("rb") as handle:
@@ -669,7 +674,8 @@ def _identity(input_path: Path, library: Library, convention: str | None, detail
         status = input_path.stat()
         source = {"size": status.st_size, "modified": status.st_mtime_ns, "sha256": digest.hexdigest()}
     else:  # a folder: its case files' names and sizes
-        listing = sorted((p.name, p.stat().st_size) for p in input_path.iterdir() if p.is_file())
+        own = {p.resolve() for p in outputs}
+        listing = sorted((p.name, p.stat().st_size) for p in input_path.iterdir() if p.is_file() and p.resolve() not in own)
         source = {"files": hashlib.sha256(json.dumps(listing).encode()).hexdigest()}
     return {"input": source, "rulesets": [b.sha256 for b in library.versions], "convention": convention, "detail": detail}
 

@@ -89,6 +89,10 @@ def expand(line: dict[str, Any], library: Library, source: str = "<line>") -> di
     result = assess(case_from_data(case_document(line), book, source), book,
                     (line.get("calendar") or {}).get("start_convention"))
     again = compact(result)
+    for key, answer in (again.get("answers") or {}).items():  # lines written before answers said why carry no follows_from
+        if "follows_from" in answer and "follows_from" not in ((line.get("answers") or {}).get(key) or {}):
+            del answer["follows_from"]
+            result["answers"][key].pop("follows_from", None)
     if dumps(again) != dumps(line):  # as text: 1, 1.0 and true are equal as Python values, not in a line
         differs = next((key for key in sorted(line.keys() | again.keys()) if dumps({"": line.get(key)}) != dumps({"": again.get(key)})), "?")
         when = "" if line.get("as_of") else ", or the date (the case gives no as_of, so it is assessed as of today)"

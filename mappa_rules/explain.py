@@ -171,9 +171,9 @@ def _in_scope(ev: Evaluation, name: str) -> bool:
 
 
 def _can_apply(ev: Evaluation, name: str) -> bool:
-    """Whether a rule that concludes this outcome can apply to the case: in its area, or in some area
-    when the case gives none."""
-    return any(name in rule.sets and (ev.case.area is None or ev.book.applies_in(rule, ev.case.area))
+    """Whether a rule that concludes this outcome (or leaves it open) can apply to the case: in its
+    area, or in some area when the case gives none."""
+    return any((name in rule.sets or name in (rule.then.ambiguous or {})) and (ev.case.area is None or ev.book.applies_in(rule, ev.case.area))
                for rule in ev.book.setters(name))
 
 

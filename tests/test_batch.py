@@ -106,6 +106,7 @@ def test_in_a_folder_every_entry_is_a_row_and_the_run_s_own_files_are_not(tmp_pa
     (folder / "a.yaml").write_text((EXAMPLES / "cat2-violent-12-months.yaml").read_text())
     (folder / "team-b" / "b.yaml").write_text((EXAMPLES / "cat4-discretionary.yaml").read_text())
     (folder / "c.yaml.txt").write_text("kind: case\n")
+    (folder / ".DS_Store").write_bytes(b"\x00\x01")  # a system's hidden file: not a row
     (folder / "d.yaml").write_text("? [a]\n: 1\n")
     result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(folder / "out.jsonl")])  # written into the folder
     assert result.exit_code == 0 and "read 4: 1 decided" in result.output, result.output
@@ -113,6 +114,15 @@ def test_in_a_folder_every_entry_is_a_row_and_the_run_s_own_files_are_not(tmp_pa
     assert set(errors) == {"c.yaml.txt", "d.yaml", "team-b"}
     assert "not a case file" in errors["c.yaml.txt"] and "a key must be a name" in errors["d.yaml"]
     assert "a folder" in errors["team-b"]
+    resumed = CliRunner().invoke(main, ["batch", str(folder), "-o", str(folder / "out.jsonl"), "--resume"])
+    assert resumed.exit_code == 0, resumed.output  # its own files, grown since it began, do not make it another input
+
+
+def test_a_csv_header_s_unnamed_trailing_columns_hold_no_fact(tmp_path: Path) -> None:
+    path = tmp_path / "trailing.csv"
+    path.write_text("case_id,outcome,offence_schedule15,,\nT1,conviction,true,,\n")
+    result = CliRunner().invoke(main, ["batch", str(path), "-o", str(tmp_path / "t.jsonl")])
+    assert result.exit_code == 0 and "results 1 + errors 0" in result.output, result.output
 
 
 def test_a_csv_column_named_twice_or_a_short_row_is_refused_not_guessed(tmp_path: Path) -> None:

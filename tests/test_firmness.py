@@ -240,16 +240,20 @@ def test_an_answer_no_rule_reached_says_which_rules_give_it_whatever_the_facts_n
     category = result["answers"]["category"]
     assert (category["value"], category["firmness"], result["fired"]) == (2, "firm", [])
     ways = [[rule["rule"] for rule in route] for route in category["follows_from"]["routes"]]
-    assert ways == [["CAT-2a"], ["CAT-2b"], ["CAT-2c"], ["CAT-2d"], ["CAT-2e"]]
+    assert ways == [["CAT-PREC.category-2", f"CAT-2{x}"] for x in "abcde"]  # the precedence, with each Category 2 route
     assert [f["fact"] for f in category["follows_from"]["facts"]] == ["sentence_type"]
     assert "CAT-2a" in result["citations"]
     text = render(result, "text")
     assert "No rule reached an outcome" not in text
-    assert "Category: 2, whatever the facts not given turn out to be (Sentence or order imposed)" in " ".join(text.split())
+    assert "Category: 2, whatever the facts not given turn out to be (Sentence or order imposed): every way that fits the facts given meets one of these:" in " ".join(text.split())
     assert "CAT-2a" in text.split("CLAUSES CITED")[1]  # cited, with its sources
     line = compact(result)
     assert line["answers"]["category"]["follows_from"] == {"routes": ways, "facts": ["sentence_type"]}
     assert expand(json.loads(json.dumps(line)), library) == result
+    written_before = json.loads(json.dumps(line))  # a line from before answers said why: it still expands
+    del written_before["answers"]["category"]["follows_from"], written_before["answers"]["eligible"]["follows_from"]
+    again = expand(written_before, library)
+    assert "follows_from" not in again["answers"]["category"] and again["answers"]["category"]["value"] == 2
 
 
 def test_an_answer_not_yet_known_lists_its_possible_values_in_order_once() -> None:

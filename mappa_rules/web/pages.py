@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from mappa_rules import MARKING
 from mappa_rules.case import UNCERTAIN
-from mappa_rules.errors import MappaError, OptionError
+from mappa_rules.errors import CaseError, MappaError, OptionError
 from mappa_rules.interview import Interview, answer_lines, choices
 from mappa_rules.plain import show
 from mappa_rules.report import AUDIENCES, assessment_titles, glossary, render, render_page
@@ -260,6 +260,8 @@ def router(app_state: Any) -> APIRouter:
             return await off_loop(build)
         except OptionError as exc:  # no such record, or not an assessment; any other fault is the server's (500)
             return problem(request, str(exc), 404, "Not found")
+        except CaseError as exc:  # a record whose result these rules cannot give again (made under other rules)
+            return problem(request, str(exc), 422, "Cannot be shown")
 
     @pages.get("/record/{number}", response_class=HTMLResponse)
     async def record_page(request: Request, number: int, recorded: int | None = None, on: int | None = None) -> Response:
