@@ -378,12 +378,11 @@ def override_command(case_id: str, outcome: str, value: str, reason: str, by: st
     differ from the recommendation or confirm it)."""
     from mappa_rules.chain import recommended
     from mappa_rules.plain import show
-    from mappa_rules.recorded import decided_value
+    from mappa_rules.recorded import book_for, decided_value
     from mappa_rules.wording import outcome_label
 
     store = open_store(db)
-    book = load_library(None).current.for_kind(store.latest_assessment(case_id)["case_kind"])
-    decided = decided_value(value, outcome, book)
+    decided = decided_value(value, outcome, book_for(store.latest_assessment(case_id), load_library(None)))
     number, latest = store.override(case_id, outcome, decided, reason, by)
     given = recommended(json.loads(latest["result"]), outcome)
     agrees = "confirms the recommendation" if decided == given else "differs from the recommendation"

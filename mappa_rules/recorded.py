@@ -79,6 +79,15 @@ def _records(count: int) -> str:
     return f"{count} record{'' if count == 1 else 's'}"
 
 
+def book_for(record: dict[str, Any], library: Library) -> Rulebook:
+    """The rules an assessment record was made under (by its sha256; else the current version), for its kind."""
+    book = next((b for b in library.versions if b.sha256 == record["ruleset_sha256"]), library.current)
+    if record["case_kind"] not in book.kinds:
+        raise OptionError(f"record {record['seq']}: made under rules with a kind of case these rulesets do not have "
+                          f"({show(record['case_kind'])}); decide on it where those rules are installed (--rulesets)")
+    return book.for_kind(record["case_kind"])
+
+
 def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
     """A decided value as a person gives it (on the command line or a form), read as the outcome
     takes it: yes or no, one of its numbers or its values in words, levels as "1, 2", a date, or
@@ -92,6 +101,10 @@ def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
     if spec is None:  # not an outcome of this kind: the record says which are
         return given
     label = outcome_label(outcome)
+    if spec.type in ("int", "levels"):  # as a co-ordinator writes it: "Level 2", "Cat 2", "two", "2 or 3"
+        given = re.sub(r"^(?:levels?|category|cat\.?|l)\s*", "", given, flags=re.IGNORECASE)
+        given = re.sub(r"\b(one|two|three|four)\b", lambda m: str(NUMBER_WORDS[m.group(1).lower()]), given, flags=re.IGNORECASE)
+        given = re.sub(r"\b(\d+)\.0\b", r"\1", given).replace(" or ", ", ")
     if spec.type == "bool":
         word = given.lower()
         if word in ("yes", "y", "true"):
@@ -101,7 +114,7 @@ def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
         raise OptionError(f"--value: {label} is yes or no (or none)")
     if spec.type in ("int", "levels"):
         allowed = spec.values or ([1, 2, 3] if spec.type == "levels" else None)
-        words = re.split(r"\s*(?:,|\band\b|\s)\s*", given.strip("[]() "))
+        words = [w for w in re.split(r"\s*(?:,|\band\b|\s)\s*", given.strip("[]() ")) if w]
         numbers = [int(w) for w in words if re.fullmatch(r"-?[0-9]{1,3}", w)]
         if len(numbers) != len(words) or (spec.type == "int" and len(numbers) != 1) or \
                 any(allowed is not None and n not in allowed for n in numbers):
@@ -121,7 +134,15 @@ def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
             raise OptionError(f"--value: {label} is a date, as YYYY-MM-DD (or none)") from None
     if len(given) > 200 or not given.isprintable():
         raise OptionError("--value: in one line of at most 200 characters")
+    known = {str(rule.sets[name]): rule.sets[name] for name, d in book.derived.items() if d.outcome == outcome
+             for rule in book.setters(name) if name in rule.sets and isinstance(rule.sets[name], str)}
+    for value in known.values():  # a value the rules give, as a person writes it ("MAPPA" for mappa)
+        if given.lower() in (value.lower(), show(value).lower()):
+            return value
     return given
+
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 
 
 def _or(words: Iterable[str]) -> str:

@@ -281,8 +281,8 @@ def test_a_decided_value_is_the_outcome_s_kind_and_an_export_never_overwrites_th
         code, out = mappa("override", "EX-CAT2-12M", "--outcome", outcome, "--value", value, "--reason", "r", "--by", "X", "--db", recorded)
         assert code == 2 and says in out, (outcome, value, out)
     store, decided = Store(recorded), {}
-    for outcome, value in [("eligible", "yes"), ("risk_level", "Very high"), ("allowed_levels", "[2, 3]"),
-                           ("category", "none"), ("recommended_level", "3")]:
+    for outcome, value in [("eligible", "yes"), ("risk_level", "Very high"), ("allowed_levels", "Levels 2 or 3"),
+                           ("category", "none"), ("recommended_level", "Level three")]:
         code, out = mappa("override", "EX-CAT2-12M", "--outcome", outcome, "--value", value, "--reason", "r", "--by", "X", "--db", recorded)
         assert code == 0, out
         decided[outcome] = json.loads(store.decisions_on(3)[-1]["value"])
@@ -418,3 +418,20 @@ def test_a_database_refusing_a_transaction_is_one_line_and_keeps_nothing_of_it(d
     assert re.search(r"unique|duplicate", str(refused.value), re.IGNORECASE)
     assert [r["seq"] for r in store.rows()] == [1] and store.verify().valid
     assert store.record(twice[:2], "OM") == [2, 3]
+
+
+def test_a_decided_value_is_read_as_a_co_ordinator_writes_it() -> None:
+    from mappa_rules.loader import load_library
+    from mappa_rules.recorded import decided_value
+
+    library = load_library()
+    case, complaint = library.current.for_kind("case"), library.current.for_kind("complaint")
+    for text, read in [("Level 2", 2), ("level 2", 2), ("L2", 2), ("two", 2), ("2.0", 2), (" 3 ", 3)]:
+        assert decided_value(text, "recommended_level", case) == read, text
+    for text, read in [("Category 2", 2), ("Cat 4", 4), ("cat. 1", 1)]:
+        assert decided_value(text, "category", case) == read, text
+    for text in ("2, and 3", "2 or 3", "Levels 2 and 3", "[3, 2]"):
+        assert decided_value(text, "allowed_levels", case) == [2, 3], text
+    assert decided_value("MAPPA", "complaint_route", complaint) == "mappa"  # as the report writes the rules' value
+    with pytest.raises(OptionError, match="Recommended level is 1, 2 or 3"):
+        decided_value("Level 5", "recommended_level", case)

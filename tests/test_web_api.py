@@ -308,6 +308,9 @@ def test_the_decision_record_pages_on_sqlite_and_postgresql(database: str) -> No
         assert shown.status_code == 200 and f"Recorded as record {number + 1}." in shown.text
         assert "2 decided (differs) by MAPPA Chair" in html.unescape(shown.text)
         browser.get(decided.headers["location"])
+        forged = browser.get(f"/record/{number}?recorded=999999&on={number}")
+        assert forged.status_code == 200 and "Recorded as record" not in forged.text  # only a decision on it is announced
+        assert browser.post("/record/99999999999999999999/override", data={"csrf": token}).status_code == 404
         for value, says in [("4", "Recommended level is 1, 2 or 3 (or none)"), ("2.5", "Recommended level is 1, 2 or 3"),
                             ("1e999", "Recommended level is 1, 2 or 3")]:
             refused = browser.post(f"/record/{number}/override", data={"outcome": "recommended_level", "value": value, "csrf": token,

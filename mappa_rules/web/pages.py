@@ -266,14 +266,18 @@ def router(app_state: Any) -> APIRouter:
     @pages.get("/record/{number}", response_class=HTMLResponse)
     async def record_page(request: Request, number: int, recorded: int | None = None, on: int | None = None) -> Response:
         notice = None
-        if recorded is not None:  # arrived here from recording a decision
-            notice = f"Recorded as record {recorded}." + ("" if on in (None, number) else
-                                                          " It is linked to this record, the case's latest assessment.")
+        if recorded is not None and app_state.store is not None and 1 <= recorded < 2 ** 63:  # from recording a decision
+            decisions = await off_loop(app_state.store.decisions_on, number) if 1 <= number < 2 ** 63 else []
+            if any(d["seq"] == recorded for d in decisions):  # only a decision on this record is announced
+                notice = f"Recorded as record {recorded}." + ("" if on in (None, number) else
+                                                              " It is linked to this record, the case's latest assessment.")
         return await _record_page(request, number, notice=notice)
 
     @pages.post("/record/{number}/override", response_class=HTMLResponse)
     async def override(request: Request, number: int) -> Response:
-        from mappa_rules.recorded import decided_value
+        if not 1 <= number < 2 ** 63:
+            return problem(request, f"record {number}: there is no such record", 404, "Not found")
+        from mappa_rules.recorded import book_for, decided_value
 
         store = app_state.store
         try:
@@ -284,8 +288,8 @@ def router(app_state: Any) -> APIRouter:
             if not record["case_id"]:
                 raise OptionError(f"record {number} has no case reference, so no decision can be linked to it")
             outcome = str(form.get("outcome") or "")
-            kind = (await off_loop(store.latest_assessment, record["case_id"]))["case_kind"]
-            value = decided_value(str(form.get("value") or ""), outcome, library.current.for_kind(kind))
+            latest = await off_loop(store.latest_assessment, record["case_id"])
+            value = decided_value(str(form.get("value") or ""), outcome, book_for(latest, library))
             seq, latest = await off_loop(store.override, record["case_id"], outcome, value,
                                          str(form.get("reason") or ""), str(form.get("by") or ""))
         except _Forbidden as exc:
@@ -293,7 +297,7 @@ def router(app_state: Any) -> APIRouter:
         except MappaError as exc:
             return await _record_page(request, number, 422, problem=_in_form_words(str(exc)))
         # to the record's page by GET, so that reloading it shows the decision and never records it twice
-        return RedirectResponse(f"/record/{latest['seq']}?recorded={seq}&on={number}#decide-heading", status_code=303)
+        return RedirectResponse(f"/record/{latest['seq']}?recorded={seq}&on={number}", status_code=303)
 
     # --- the token, when the server has one --------------------------------------------------------
     @pages.get("/login", response_class=HTMLResponse)
