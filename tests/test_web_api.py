@@ -325,3 +325,13 @@ def test_the_decision_record_pages_on_sqlite_and_postgresql(database: str) -> No
         assert refused.status_code == 422 and problem == "Reason: a professional decision needs its reason"  # the form's label
     verified = subprocess.run([MAPPA, "log", "verify", "--db", database], capture_output=True, text=True)
     assert verified.returncode == 0, verified.stderr
+
+
+def test_a_refusal_on_a_page_names_the_field_by_its_label_without_clause_ids(client: httpx.Client) -> None:
+    import html
+
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    page = client.post("/interview", data={"action": "start", "kind": "case", "case_id": "W-1", "as_of": "yesterday", "csrf": token})
+    shown = html.unescape(page.text)
+    assert page.status_code == 422 and "Assessed as of: 'yesterday' is not a real date" in shown
+    assert "(VAL-2)" not in shown and "as_of:" not in shown and "interview:" not in shown

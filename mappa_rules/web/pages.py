@@ -63,7 +63,7 @@ def router(app_state: Any) -> APIRouter:
 
     def refusal(request: Request, exc: Exception) -> HTMLResponse:
         """A form without its CSRF token (403), or input the rules refuse (422), as a page."""
-        return problem(request, EXPIRED, 403) if isinstance(exc, _Forbidden) else problem(request, str(exc))
+        return problem(request, EXPIRED, 403) if isinstance(exc, _Forbidden) else problem(request, for_person(exc, library.current))
 
     async def carried_form(request: Request) -> tuple[Any, Interview]:
         """A form and the interview it carries, both checked."""
@@ -109,13 +109,13 @@ def router(app_state: Any) -> APIRouter:
         try:
             interview, asking, trouble = await off_loop(step)
         except MappaError as exc:
-            return problem(request, str(exc))
+            return problem(request, for_person(exc, library.current))
         try:
             if action == "result":
                 return await _result_page(request, interview, "practitioner")
             return await off_loop(lambda: _interview_page(request, interview, asking, trouble))
         except MappaError as exc:  # e.g. a carried answer the case refuses once it is undone
-            return problem(request, str(exc))
+            return problem(request, for_person(exc, interview.book))
 
     def _interview_page(request: Request, interview: Interview, asking: str | None, trouble: str | None) -> HTMLResponse:
         book = interview.book
@@ -319,6 +319,21 @@ def router(app_state: Any) -> APIRouter:
         return response
 
     return pages
+
+
+FIELD_LABELS = {"as_of": "Assessed as of", "case_id": "Case reference", "area": "Area", "kind": "Kind of assessment",
+                "facts": "Facts", "interview": "The interview"}
+
+
+def for_person(exc: Exception, book: Any) -> str:
+    """A refusal as a page says it: the field by its label, the reason, no clause ids or where in a file."""
+    if not isinstance(exc, CaseError):
+        return str(exc)
+    field = exc.field or ""
+    name = field.removeprefix("facts.")
+    spec = book.facts.get(name) if name != field or name in book.facts else None
+    label = (spec.label or spec.meaning) if spec is not None else FIELD_LABELS.get(field)
+    return f"{label}: {exc.reason}" if label else exc.reason
 
 
 _FORM_LABELS = {"--outcome": "Outcome decided", "--value": "Value decided", "--reason": "Reason", "--by": "Decided by"}
