@@ -335,3 +335,15 @@ def test_a_refusal_on_a_page_names_the_field_by_its_label_without_clause_ids(cli
     shown = html.unescape(page.text)
     assert page.status_code == 422 and "Assessed as of: 'yesterday' is not a real date" in shown
     assert "(VAL-2)" not in shown and "as_of:" not in shown and "interview:" not in shown
+
+
+def test_a_download_in_a_format_it_does_not_have_is_refused(client: httpx.Client) -> None:
+    from mappa_rules.web import state as carried
+    from mappa_rules.interview import Interview
+    from mappa_rules.loader import load_library
+
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    state = carried.encode(Interview.start(load_library(), {"kind": "case", "case_id": "DL-1"}))
+    refused = client.post("/download", data={"state": state, "format": "exe", "csrf": token})
+    assert refused.status_code == 422 and "content-disposition" not in refused.headers
+    assert client.post("/download", data={"state": state, "format": "json", "csrf": token}).status_code == 200

@@ -48,7 +48,8 @@ class Jobs:
         job_id = secrets.token_urlsafe(16)
         folder = self.folder / job_id
         folder.mkdir(mode=0o700)
-        upload = folder / f"caseload{suffix}"
+        (folder / "upload").mkdir(mode=0o700)  # apart from the job's own files, whatever the upload is called
+        upload = folder / "upload" / _stored_name(filename, suffix)  # rows' errors name the file as it was uploaded
         upload.write_bytes(data)
         rows = _count_rows(data, suffix)
         (folder / "job.json").write_text(json.dumps({"name": _name(filename), "rows": rows}))
@@ -121,6 +122,13 @@ class Jobs:
 def _count_rows(data: bytes, suffix: str) -> int:
     lines = sum(1 for line in data.splitlines() if line.strip())
     return max(lines - 1, 0) if suffix == ".csv" else lines
+
+
+def _stored_name(filename: str | None, suffix: str) -> str:
+    """The uploaded file's name as it is kept in the job's folder: its letters, digits, dots, dashes and
+    underscores (others as _), never hidden, never another folder; "caseload" when nothing is left."""
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", Path(os.path.basename(filename or "")).stem)[:60].lstrip(".")
+    return f"{stem or 'caseload'}{suffix}"
 
 
 def _name(filename: str | None) -> str:

@@ -157,6 +157,8 @@ def router(app_state: Any) -> APIRouter:
         except (_Forbidden, MappaError) as exc:
             return refusal(request, exc)
         fmt = str(form.get("format") or "case")
+        if fmt not in ("case", "json", "html"):
+            return problem(request, "format: a download is the case file, the JSON result or the HTML report")
         name = _file_name(interview.case_id)
 
         def build() -> Response:
