@@ -271,7 +271,7 @@ def test_a_stopped_server_leaves_no_uploads_behind(tmp_path: Path) -> None:
         token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/caseload").text).group(1)
         answer = browser.post("/caseload", data={"csrf": token}, files={"caseload": ("c.jsonl", caseload.encode())})
         assert answer.status_code == 303
-        assert any(tmp_path.glob("mappa-serve-*/*/caseload.jsonl"))
+        assert any(tmp_path.glob("mappa-serve-*/*/upload/c.jsonl"))  # kept under the name it was uploaded with
     assert not any(tmp_path.glob("mappa-serve-*")), "SIGTERM: the server removed its uploads' folder"
 
 
