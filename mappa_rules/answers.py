@@ -81,10 +81,10 @@ def guide(ev: Evaluation, result: dict[str, Any]) -> None:
             follows = follows_from(ev, name, f.value)  # reached by no rule on the facts given, yet the only answer
             if follows:
                 entry["follows_from"] = follows
-                for rule in (rule for route in follows["routes"] for rule in route):
-                    result["citations"].update({cid: {"title": book.clauses[cid].title, "sources": book.clauses[cid].sources}
-                                                for cid in rule["cites"]})
-    result["citations"] = dict(sorted(result["citations"].items()))
+                cited = {cid for route in follows["routes"] for rule in route for cid in rule["cites"]} - result["citations"].keys()
+                if cited:  # the result's citations stay in clause order
+                    result["citations"] = dict(sorted({**result["citations"], **{cid: {"title": book.clauses[cid].title,
+                                                       "sources": book.clauses[cid].sources} for cid in cited}}.items()))
     _keep_firm_outcomes(ev, result, keys, found)
     result["answers"] = found
     result["status"] = status(found, result)

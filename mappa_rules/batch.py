@@ -116,9 +116,7 @@ def read_rows(path: Path, outputs: Iterable[Path] = ()) -> Iterator[Row]:
     file (another kind of file, a folder) is an error saying so, never passed over; `outputs`, the
     run's own files when they are written into the folder, are not inputs and are left out."""
     if path.is_dir():
-        own = {p.resolve() for p in outputs}
-        entries = sorted(p for p in path.iterdir() if p.resolve() not in own and not p.name.startswith("."))  # hidden: a system's own
-        for number, entry in enumerate(entries, start=1):
+        for number, entry in enumerate(_folder_entries(path, outputs), start=1):
             if entry.is_dir():
                 yield Row(number, entry.name, unreadable="a folder: the files in it are not read (give it as an input of its own)")
             elif entry.suffix.lower() not in CASE_FILES:
@@ -138,6 +136,12 @@ def read_rows(path: Path, outputs: Iterable[Path] = ()) -> Iterator[Row]:
                 continue
             number += 1
             yield Row(number, f"{path.name}:{physical}", raw=raw, first=physical == 1)
+
+
+def _folder_entries(folder: Path, outputs: Iterable[Path]) -> list[Path]:
+    """A folder's entries as a run reads them, in order: not hidden (a system's own), not the run's own files."""
+    own = {p.resolve() for p in outputs}
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.resolve() not in own)
 
 
 def _case_file_row(number: int, file: Path) -> Row:
@@ -664,8 +668,8 @@ def _lock(handle: Any, results: Path) -> None:
 
 def _identity(input_path: Path, library: Library, convention: str | None, detail: str,
               outputs: Iterable[Path] = ()) -> dict[str, Any]:
-    """What the results depend on: the input (size, modification time, SHA-256; for a folder, its entries
-    but the run's own files, which grow as it goes), the rulesets and the options."""
+    """What the results depend on: the input (size, modification time, SHA-256; for a folder, the files
+    it reads, not the run's own, which grow as it goes), the rulesets and the options."""
     digest = hashlib.sha256()
     if input_path.is_file():
         with input_path.open("rb") as handle:
@@ -674,8 +678,7 @@ def _identity(input_path: Path, library: Library, convention: str | None, detail
         status = input_path.stat()
         source = {"size": status.st_size, "modified": status.st_mtime_ns, "sha256": digest.hexdigest()}
     else:  # a folder: its case files' names and sizes
-        own = {p.resolve() for p in outputs}
-        listing = sorted((p.name, p.stat().st_size) for p in input_path.iterdir() if p.is_file() and p.resolve() not in own)
+        listing = [(p.name, p.stat().st_size) for p in _folder_entries(input_path, outputs) if p.is_file()]
         source = {"files": hashlib.sha256(json.dumps(listing).encode()).hexdigest()}
     return {"input": source, "rulesets": [b.sha256 for b in library.versions], "convention": convention, "detail": detail}
 

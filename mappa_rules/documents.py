@@ -41,10 +41,10 @@ _StrictLoader.add_implicit_resolver(
 # Numbers as JSON writes them. YAML 1.1 reads 012 as octal (10), 1:0 as sixty and 1_2 as 12, which
 # would silently change a term in months or a case reference; such text stays text, so a number fact
 # given it is refused by name, and a reference keeps its leading zeros.
-_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789"))
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)$"),
-    list("-0123456789"))
+_WHOLE = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
+_DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)$")
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", _WHOLE, list("-0123456789"))
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _DECIMAL, list("-0123456789"))
 
 
 def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict:
@@ -67,7 +67,6 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _m
 # else (!!timestamp, !!binary, !!set, !!omap, !!pairs) are refused as unknown tags.
 _StrictLoader.yaml_constructors = {tag: made for tag, made in _StrictLoader.yaml_constructors.items()
                                    if tag is not None and tag.rsplit(":", 1)[-1] in ("null", "bool", "str", "seq", "map")}
-_WHOLE, _DECIMAL = _StrictLoader.yaml_implicit_resolvers["1"][-2][1], _StrictLoader.yaml_implicit_resolvers["1"][-1][1]
 
 
 def _number(kind: type, pattern: re.Pattern[str]) -> Callable[[Any, yaml.ScalarNode], Any]:

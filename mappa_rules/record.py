@@ -433,14 +433,15 @@ class _Append:
             raise sa.exc.DBAPIError.instance(_COPY, None, exc, dbapi.Error, connection_invalidated=lost) from None
 
 
-_COPY = f"COPY records ({', '.join(HASHED)}, hash) FROM STDIN"
+_COLUMNS = f"{', '.join(HASHED)}, hash"  # a record's fields as they are written: those hashed, then its hash
+_COPY = f"COPY records ({_COLUMNS}) FROM STDIN"
 
 
 @functools.lru_cache(maxsize=16)
 def _insert(mark: str, rows: int) -> str:
     """INSERT of that many records, with the driver's parameter mark."""
     one = f"({', '.join([mark] * (len(HASHED) + 1))})"
-    return f"INSERT INTO records ({', '.join(HASHED)}, hash) VALUES {', '.join([one] * rows)}"
+    return f"INSERT INTO records ({_COLUMNS}) VALUES {', '.join([one] * rows)}"
 
 
 def export_rows(store: Store) -> Iterator[dict[str, Any]]:

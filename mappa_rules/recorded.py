@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import json
 import re
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, Iterator, TextIO
 
 from mappa_rules import MARKING
 from mappa_rules.chain import recommended
@@ -18,7 +18,7 @@ from mappa_rules.loader import Library
 from mappa_rules.plain import show
 from mappa_rules.ruleset import Rulebook
 from mappa_rules.record import Store, export_rows
-from mappa_rules.wording import outcome_label
+from mappa_rules.wording import either, outcome_label
 
 EXPORT_COLUMNS = ("marking", "seq", "type", "case_id", "case_kind", "area", "as_of", "status", "outcome", "value", "reason",
                   "refers_to", "ruleset_name", "ruleset_version", "ruleset_sha256", "tool_version", "recorded_by",
@@ -101,10 +101,6 @@ def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
     if spec is None:  # not an outcome of this kind: the record says which are
         return given
     label = outcome_label(outcome)
-    if spec.type in ("int", "levels"):  # as a co-ordinator writes it: "Level 2", "Cat 2", "two", "2 or 3"
-        given = re.sub(r"^(?:levels?|category|cat\.?|l)\s*", "", given, flags=re.IGNORECASE)
-        given = re.sub(r"\b(one|two|three|four)\b", lambda m: str(NUMBER_WORDS[m.group(1).lower()]), given, flags=re.IGNORECASE)
-        given = re.sub(r"\b(\d+)\.0\b", r"\1", given).replace(" or ", ", ")
     if spec.type == "bool":
         word = given.lower()
         if word in ("yes", "y", "true"):
@@ -112,20 +108,23 @@ def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
         if word in ("no", "n", "false"):
             return False
         raise OptionError(f"--value: {label} is yes or no (or none)")
-    if spec.type in ("int", "levels"):
+    if spec.type in ("int", "levels"):  # as a co-ordinator writes it: "Level 2", "Cat 2", "two", "2 or 3"
+        given = re.sub(r"^(?:levels?|category|cat\.?|l)\s*", "", given, flags=re.IGNORECASE)
+        given = re.sub(r"\b(one|two|three|four)\b", lambda m: str(NUMBER_WORDS[m.group(1).lower()]), given, flags=re.IGNORECASE)
+        given = re.sub(r"\b(\d+)\.0\b", r"\1", given).replace(" or ", ", ")
         allowed = spec.values or ([1, 2, 3] if spec.type == "levels" else None)
         words = [w for w in re.split(r"\s*(?:,|\band\b|\s)\s*", given.strip("[]() ")) if w]
         numbers = [int(w) for w in words if re.fullmatch(r"-?[0-9]{1,3}", w)]
         if len(numbers) != len(words) or (spec.type == "int" and len(numbers) != 1) or \
                 any(allowed is not None and n not in allowed for n in numbers):
-            choices = _or(show(v) for v in allowed) if allowed else "a whole number"
+            choices = either(allowed) if allowed else "a whole number"
             raise OptionError(f"--value: {label} is {choices}" + (", or several of them" if spec.type == "levels" else "")
                               + " (or none)")
         return sorted(set(numbers)) if spec.type == "levels" else numbers[0]
     if spec.type == "enum":
         code = re.sub(r"[\s-]+", "_", given.lower())
         if code not in (spec.values or []):
-            raise OptionError(f"--value: {label} is {_or(show(v) for v in spec.values or [])} (or none)")
+            raise OptionError(f"--value: {label} is {either(spec.values or [])} (or none)")
         return code
     if spec.type == "date":
         try:
@@ -134,9 +133,9 @@ def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
             raise OptionError(f"--value: {label} is a date, as YYYY-MM-DD (or none)") from None
     if len(given) > 200 or not given.isprintable():
         raise OptionError("--value: in one line of at most 200 characters")
-    known = {str(rule.sets[name]): rule.sets[name] for name, d in book.derived.items() if d.outcome == outcome
-             for rule in book.setters(name) if name in rule.sets and isinstance(rule.sets[name], str)}
-    for value in known.values():  # a value the rules give, as a person writes it ("MAPPA" for mappa)
+    known = dict.fromkeys(rule.sets[name] for name, d in book.derived.items() if d.outcome == outcome
+                          for rule in book.setters(name) if isinstance(rule.sets.get(name), str))
+    for value in known:  # a value the rules give, as a person writes it ("MAPPA" for mappa)
         if given.lower() in (value.lower(), show(value).lower()):
             return value
     return given
@@ -144,10 +143,6 @@ def decided_value(text: str, outcome: str, book: Rulebook) -> Any:
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 
-
-def _or(words: Iterable[str]) -> str:
-    items = list(words)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def write_export(store: Store, fmt: str, out: TextIO) -> int:

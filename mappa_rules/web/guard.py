@@ -172,7 +172,7 @@ class Guard:
         """The token as a bearer header, or the session cookie /login set (derived from it, never the token itself)."""
         auth = headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
-            return hmac.compare_digest(auth[7:].strip().encode(), (self.settings.token or "").encode())
+            return token_matches(self.settings, auth[7:].strip())
         name, value = session_cookie(self.settings)
         for part in headers.get("cookie", "").split(";"):
             key, _, given = part.strip().partition("=")
@@ -270,6 +270,11 @@ async def _refuse_unauthenticated(send: Send, path: str) -> None:
     await send({"type": "http.response.start", "status": 303,
                 "headers": [(b"location", b"/login"), (b"content-length", b"0")] + security_headers(b"")})
     await send({"type": "http.response.body", "body": b""})
+
+
+def token_matches(settings: Settings, given: str) -> bool:
+    """Whether a token given (a bearer header, the sign-in form) is the server's, compared in constant time."""
+    return bool(settings.token) and hmac.compare_digest(given.encode(), (settings.token or "").encode())
 
 
 def csrf_token(secret: str, cookie: str) -> str:

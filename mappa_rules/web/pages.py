@@ -20,7 +20,7 @@ from mappa_rules.interview import Interview, answer_lines, choices
 from mappa_rules.plain import show
 from mappa_rules.report import AUDIENCES, assessment_titles, glossary, render, render_page
 from mappa_rules.web import state as carried
-from mappa_rules.web.guard import CSRF_COOKIE, check_csrf, csrf_token, new_cookie_value, session_cookie
+from mappa_rules.web.guard import CSRF_COOKIE, check_csrf, csrf_token, new_cookie_value, session_cookie, token_matches
 from mappa_rules.web.settings import is_loopback
 from mappa_rules.web.service import off_loop
 
@@ -31,6 +31,7 @@ KIND_WORDS = {
     "disagreement": "A disagreement about a referral or a level",
     "meeting_notice": "A meeting notice: is it given in time",
 }
+RECORD_NUMBERS = range(1, 2 ** 63)  # what a record's number can be (a database's 64-bit integer)
 EXPIRED = "This form has expired or came from elsewhere: start again from the first page."
 
 
@@ -109,7 +110,7 @@ def router(app_state: Any) -> APIRouter:
         try:
             interview, asking, trouble = await off_loop(step)
         except MappaError as exc:
-            return problem(request, for_person(exc, library.current))
+            return refusal(request, exc)
         try:
             if action == "result":
                 return await _result_page(request, interview, "practitioner")
@@ -246,7 +247,7 @@ def router(app_state: Any) -> APIRouter:
         store = app_state.store
         if store is None:
             return page(request, "web/records.j2", "MAPPA decision record", configured=False, rows=[], limit=0)
-        if not 1 <= number < 2 ** 63:
+        if number not in RECORD_NUMBERS:
             return problem(request, f"record {number}: there is no such record", 404, "Not found")
 
         def build() -> Response:
@@ -268,8 +269,8 @@ def router(app_state: Any) -> APIRouter:
     @pages.get("/record/{number}", response_class=HTMLResponse)
     async def record_page(request: Request, number: int, recorded: int | None = None, on: int | None = None) -> Response:
         notice = None
-        if recorded is not None and app_state.store is not None and 1 <= recorded < 2 ** 63:  # from recording a decision
-            decisions = await off_loop(app_state.store.decisions_on, number) if 1 <= number < 2 ** 63 else []
+        if recorded is not None and app_state.store is not None and recorded in RECORD_NUMBERS:  # from recording a decision
+            decisions = await off_loop(app_state.store.decisions_on, number) if number in RECORD_NUMBERS else []
             if any(d["seq"] == recorded for d in decisions):  # only a decision on this record is announced
                 notice = f"Recorded as record {recorded}." + ("" if on in (None, number) else
                                                               " It is linked to this record, the case's latest assessment.")
@@ -277,7 +278,7 @@ def router(app_state: Any) -> APIRouter:
 
     @pages.post("/record/{number}/override", response_class=HTMLResponse)
     async def override(request: Request, number: int) -> Response:
-        if not 1 <= number < 2 ** 63:
+        if number not in RECORD_NUMBERS:
             return problem(request, f"record {number}: there is no such record", 404, "Not found")
         from mappa_rules.recorded import book_for, decided_value
 
@@ -308,11 +309,8 @@ def router(app_state: Any) -> APIRouter:
 
     @pages.post("/login", response_class=HTMLResponse)
     async def login(request: Request) -> Response:
-        import hmac
-
         form = await request.form()
-        given = str(form.get("token") or "")
-        if not settings.token or not hmac.compare_digest(given.encode(), settings.token.encode()):
+        if not token_matches(settings, str(form.get("token") or "")):
             return page(request, "web/login.j2", "MAPPA decision support: sign in", 401, problem="That is not this server's token.")
         response = RedirectResponse("/", status_code=303)
         name, value = session_cookie(settings)
